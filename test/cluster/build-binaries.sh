@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Builds the real control plane (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl),
+# etcd and KWOK from Go modules, once per version, into a cache outside the repo.
+# Why a script of its own: it is the slow step (tens of minutes cold on 2 cores); everything else
+# reuses its output. Idempotent: a finished build leaves a stamp and is never redone.
+set -euo pipefail
+
+K8S_VERSION="${K8S_VERSION:-v1.36.3}"
+ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
+KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
+CACHE_ROOT="${KUBE_ATLAS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kube-atlas}"
+OUT="$CACHE_ROOT/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION"
+STAMP="$OUT/.complete"
+
+if [[ -f "$STAMP" ]]; then
+  echo "$OUT/bin"
+  exit 0
+fi
+
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
+mkdir -p "$OUT/bin" "$OUT/src"
+log() { echo "[build-binaries] $*" >&2; }
+start=$(date +%s)
+
+# --- Kubernetes: a consumer module that replaces each staging module with its published version.
+k8s_mod_dir="$OUT/src/k8s"
+mkdir -p "$k8s_mod_dir"
+gomod_path=$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+staging_minor="v0.${K8S_VERSION#v1.}"
+{
+  echo "module kubeatlas.local/k8sbuild"
+  echo
+  grep -E '^go ' "$gomod_path"
+  grep -E '^godebug ' "$gomod_path" || true
+  echo
+  echo "require k8s.io/kubernetes $K8S_VERSION"
+  echo
+  echo "replace ("
+  grep -E '=> \./staging/src/' "$gomod_path" | awk -v v="$staging_minor" '{print "\t" $1 " => " $1 " " v}'
+  echo ")"
+} > "$k8s_mod_dir/go.mod"
+cat > "$k8s_mod_dir/tools.go" <<'GO'
+//go:build tools
+
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+	_ "k8s.io/kubernetes/cmd/kubectl"
+)
+GO
+minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
+ldflags="-s -w"
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+  ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+done
+(
+  cd "$k8s_mod_dir"
+  log "resolving Kubernetes $K8S_VERSION modules"
+  go mod tidy -e >/dev/null 2>&1 || true
+  go mod download
+  for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+    if [[ ! -x "$OUT/bin/$cmd" ]]; then
+      log "building $cmd"
+      go build -tags tools,selinux,notest -trimpath -ldflags "$ldflags" -o "$OUT/bin/$cmd.tmp" "k8s.io/kubernetes/cmd/$cmd"
+      mv "$OUT/bin/$cmd.tmp" "$OUT/bin/$cmd"
+    fi
+  done
+)
+
+# --- etcd: etcd's own go.mod has replaces, so require it from a small module of ours.
+etcd_mod_dir="$OUT/src/etcd"
+mkdir -p "$etcd_mod_dir"
+if [[ ! -x "$OUT/bin/etcd" ]]; then
+  cat > "$etcd_mod_dir/go.mod" <<GOMOD
+module kubeatlas.local/etcdbuild
+
+go 1.24
+
+require go.etcd.io/etcd/server/v3 $ETCD_VERSION
+GOMOD
+  cat > "$etcd_mod_dir/main.go" <<'GO'
+package main
+
+import (
+	"os"
+
+	"go.etcd.io/etcd/server/v3/etcdmain"
+)
+
+func main() { etcdmain.Main(os.Args) }
+GO
+  (
+    cd "$etcd_mod_dir"
+    log "building etcd $ETCD_VERSION"
+    go mod tidy >/dev/null
+    go build -trimpath -ldflags "-s -w" -o "$OUT/bin/etcd.tmp" .
+    mv "$OUT/bin/etcd.tmp" "$OUT/bin/etcd"
+  )
+fi
+
+# --- KWOK: installs with plain go install; its stage YAML ships in the module.
+if [[ ! -x "$OUT/bin/kwok" ]]; then
+  log "building kwok $KWOK_VERSION"
+  GOBIN="$OUT/bin" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+fi
+kwok_dir=$(go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+mkdir -p "$OUT/stages"
+cp -f "$kwok_dir"/kustomize/stage/node/heartbeat-with-lease/*.yaml "$OUT/stages/" 2>/dev/null || true
+find "$kwok_dir/kustomize/stage" -name '*.yaml' ! -name 'kustomization.yaml' -exec sh -c 'for f; do d=$(basename "$(dirname "$f")"); p=$(basename "$(dirname "$(dirname "$f")")"); cp -f "$f" "'"$OUT"'/stages/$p-$d-$(basename "$f")"; done' _ {} +
+chmod -R u+w "$OUT/stages"
+
+echo "$(( $(date +%s) - start ))" > "$OUT/.build-seconds"
+touch "$STAMP"
+log "done in $(cat "$OUT/.build-seconds") s"
+echo "$OUT/bin"
