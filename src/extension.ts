@@ -1,5 +1,9 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 
-export function activate(_context: vscode.ExtensionContext): void {}
+export function activate(context: vscode.ExtensionContext): void {
+  const output = vscode.window.createOutputChannel('Kube Atlas', { log: true });
+  context.subscriptions.push(output);
+  output.info('Kube Atlas activated');
+}
 
 export function deactivate(): void {}
