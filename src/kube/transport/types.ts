@@ -1,0 +1,79 @@
+// The seam between the core and the network. Everything above this (discovery, the watch cache,
+// actions) talks to a cluster only through KubeTransport, so unit tests can hand in a fake and the
+// real implementation can own connection reuse (one dispatcher per cluster) and credentials.
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface KubeRequest {
+  method?: HttpMethod;
+  /** Absolute API path, e.g. `/api/v1/namespaces/default/pods`. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** Serialised as JSON unless it is already a string. */
+  body?: unknown;
+  contentType?: string;
+  /** Accept header; JSON by default (discovery asks for the aggregated v2 form). */
+  accept?: string;
+  signal?: AbortSignal;
+  /** Whole-request deadline for non-streaming calls; streams use the signal instead. */
+  timeoutMs?: number;
+}
+
+/** What went wrong, in terms a user can act on. */
+export type KubeErrorKind =
+  | 'http' // the server answered with a non-2xx status (see status/reason)
+  | 'network' // could not connect / connection reset / TLS failure
+  | 'timeout' // no answer within the deadline
+  | 'credentials' // exec plugin / token file / cert problem before any request was sent
+  | 'aborted'; // the caller aborted
+
+export class KubeApiError extends Error {
+  readonly kind: KubeErrorKind;
+  /** HTTP status for kind 'http' (401, 403, 404, 409, 410, 429, 5xx…). */
+  readonly status: number | undefined;
+  /** metav1.Status reason, e.g. 'Forbidden', 'Expired', 'Conflict'. */
+  readonly reason: string | undefined;
+  /** Seconds from Retry-After, when the server sent one. */
+  readonly retryAfterSeconds: number | undefined;
+  /** Suggested next step for the user (shown in the tree and in messages). */
+  readonly hint: string | undefined;
+
+  constructor(
+    message: string,
+    init: {
+      kind: KubeErrorKind;
+      status?: number;
+      reason?: string;
+      retryAfterSeconds?: number;
+      hint?: string;
+      cause?: unknown;
+    },
+  ) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'KubeApiError';
+    this.kind = init.kind;
+    this.status = init.status;
+    this.reason = init.reason;
+    this.retryAfterSeconds = init.retryAfterSeconds;
+    this.hint = init.hint;
+  }
+}
+
+export function isKubeApiError(e: unknown): e is KubeApiError {
+  return e instanceof KubeApiError;
+}
+
+export interface KubeTransport {
+  /** The API server URL, for display. */
+  readonly server: string;
+  /** A JSON request; resolves with the parsed body, rejects with KubeApiError. */
+  request<T = unknown>(req: KubeRequest): Promise<T>;
+  /**
+   * A streaming GET (watch, follow logs): resolves once the response headers arrived with 2xx
+   * (rejects with KubeApiError otherwise) and yields the body line by line. Ends when the server
+   * closes the stream; abort through req.signal.
+   */
+  streamLines(req: KubeRequest): Promise<AsyncIterable<string>>;
+  /** Closes pooled connections. */
+  close(): Promise<void>;
+}

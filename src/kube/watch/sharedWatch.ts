@@ -1,0 +1,137 @@
+// One watch (one reflector, one store) shared by every subscriber of a (context, kind, scope):
+// the tree, the topology graph and diagnosis read the same objects. Changes are coalesced and
+// delivered in batches; the store is always updated before any subscriber hears of a change.
+import { objectKey as keyOf } from '../kinds/types';
+import { ChangeAccumulator, type ChangeSet } from './changeSet';
+import type { ListerWatcher } from './listerWatcher';
+import { Reflector, type ReflectorOptions, type WatchStatus } from './reflector';
+import { IndexedStore } from './store';
+import { slimObject } from './slim';
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface SharedWatchOptions extends ReflectorOptions {
+  /** How long changes are gathered before delivery. */
+  batchMs?: number;
+}
+
+type ChangeListener = (cs: ChangeSet) => void;
+type StatusListener = (s: WatchStatus) => void;
+
+export class SharedWatch {
+  readonly store = new IndexedStore();
+  private readonly reflector: Reflector;
+  private readonly acc = new ChangeAccumulator();
+  private readonly changeListeners = new Set<ChangeListener>();
+  private readonly statusListeners = new Set<StatusListener>();
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private currentStatus: WatchStatus = { phase: 'listing', synced: false };
+  private syncedWaiters: (() => void)[] = [];
+  private readonly batchMs: number;
+
+  constructor(lw: ListerWatcher, opts: SharedWatchOptions = {}) {
+    this.batchMs = opts.batchMs ?? 50;
+    const acc = this.acc;
+    this.reflector = new Reflector(
+      lw,
+      this.store,
+      {
+        replaced: (diff) => {
+          acc.markRelisted();
+          for (const o of diff.added) acc.added(keyOf(o), o);
+          for (const u of diff.updated) acc.updated(keyOf(u.new), u.old, u.new);
+          for (const o of diff.deleted) acc.deleted(keyOf(o), o);
+          this.schedule();
+        },
+        added: (k, o) => {
+          acc.added(k, o);
+          this.schedule();
+        },
+        updated: (k, old, o) => {
+          acc.updated(k, old, o);
+          this.schedule();
+        },
+        deleted: (k, o) => {
+          acc.deleted(k, o);
+          this.schedule();
+        },
+        status: (s) => this.setStatus(s),
+      },
+      { transform: slimObject, ...opts },
+    );
+  }
+
+  get status(): WatchStatus {
+    return this.currentStatus;
+  }
+
+  get resourceVersion(): string {
+    return this.reflector.lastSyncResourceVersion;
+  }
+
+  start(): void {
+    this.reflector.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.reflector.stop();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    for (const w of this.syncedWaiters) w();
+    this.syncedWaiters = [];
+  }
+
+  /** Resolves when the first list completed (or the watch was stopped). */
+  whenSynced(): Promise<void> {
+    if (this.currentStatus.synced || this.currentStatus.phase === 'stopped') return Promise.resolve();
+    return new Promise((resolve) => this.syncedWaiters.push(resolve));
+  }
+
+  onChange(listener: ChangeListener): Disposable {
+    this.changeListeners.add(listener);
+    return { dispose: () => this.changeListeners.delete(listener) };
+  }
+
+  onStatus(listener: StatusListener): Disposable {
+    this.statusListeners.add(listener);
+    return { dispose: () => this.statusListeners.delete(listener) };
+  }
+
+  /** Delivers pending changes now (tests and shutdown; normally a timer does this). */
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.acc.isEmpty) return;
+    const cs = this.acc.take();
+    for (const l of this.changeListeners) {
+      try {
+        l(cs);
+      } catch {
+        // A failing subscriber must not starve the others or kill the watch.
+      }
+    }
+  }
+
+  private schedule(): void {
+    this.flushTimer ??= setTimeout(() => this.flush(), this.batchMs);
+  }
+
+  private setStatus(s: WatchStatus): void {
+    this.currentStatus = s;
+    if (s.synced && this.syncedWaiters.length) {
+      // Deliver the initial content before telling waiters we are synced.
+      this.flush();
+      for (const w of this.syncedWaiters) w();
+      this.syncedWaiters = [];
+    }
+    for (const l of this.statusListeners) {
+      try {
+        l(s);
+      } catch {
+        // see flush()
+      }
+    }
+  }
+}
