@@ -12,15 +12,36 @@ CACHE_ROOT="${KUBE_ATLAS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kube-atlas}"
 OUT="$CACHE_ROOT/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION"
 STAMP="$OUT/.complete"
 
-if [[ -f "$STAMP" ]]; then
+# The KWOK stages the harness passes to `kwok --config` (test/cluster/harness/kwok-config.ts),
+# copied flat under their upstream file names from kustomize/stage/<kind>/<variant>/.
+STAGES=(node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml
+  pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml)
+
+complete() {
+  [[ -f "$STAMP" ]] || return 1
+  local s
+  for s in "${STAGES[@]}"; do [[ -f "$OUT/stages/$(basename "$s")" ]] || return 1; done
+}
+
+if complete; then
+  echo "$OUT/bin"
+  exit 0
+fi
+
+mkdir -p "$OUT/bin" "$OUT/src"
+# Two callers at once (test runner + cluster:up) must not build into the same files: the second
+# waits for the first and then finds the stamp.
+exec 9>"$OUT/.lock"
+flock 9
+if complete; then
   echo "$OUT/bin"
   exit 0
 fi
 
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
-mkdir -p "$OUT/bin" "$OUT/src"
 log() { echo "[build-binaries] $*" >&2; }
 start=$(date +%s)
+built=0
 
 # --- Kubernetes: a consumer module that replaces each staging module with its published version.
 k8s_mod_dir="$OUT/src/k8s"
@@ -57,6 +78,12 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
   ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
 done
+k8s_missing=0
+for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+  [[ -x "$OUT/bin/$cmd" ]] || k8s_missing=1
+done
+if (( k8s_missing )); then
+built=1
 (
   cd "$k8s_mod_dir"
   log "resolving Kubernetes $K8S_VERSION modules"
@@ -70,11 +97,13 @@ done
     fi
   done
 )
+fi
 
 # --- etcd: etcd's own go.mod has replaces, so require it from a small module of ours.
 etcd_mod_dir="$OUT/src/etcd"
 mkdir -p "$etcd_mod_dir"
 if [[ ! -x "$OUT/bin/etcd" ]]; then
+  built=1
   cat > "$etcd_mod_dir/go.mod" <<GOMOD
 module kubeatlas.local/etcdbuild
 
@@ -104,16 +133,23 @@ fi
 
 # --- KWOK: installs with plain go install; its stage YAML ships in the module.
 if [[ ! -x "$OUT/bin/kwok" ]]; then
+  built=1
   log "building kwok $KWOK_VERSION"
   GOBIN="$OUT/bin" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
 fi
 kwok_dir=$(go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+rm -rf "$OUT/stages"
 mkdir -p "$OUT/stages"
-cp -f "$kwok_dir"/kustomize/stage/node/heartbeat-with-lease/*.yaml "$OUT/stages/" 2>/dev/null || true
-find "$kwok_dir/kustomize/stage" -name '*.yaml' ! -name 'kustomization.yaml' -exec sh -c 'for f; do d=$(basename "$(dirname "$f")"); p=$(basename "$(dirname "$(dirname "$f")")"); cp -f "$f" "'"$OUT"'/stages/$p-$d-$(basename "$f")"; done' _ {} +
+for s in "${STAGES[@]}"; do
+  cp -f "$kwok_dir/kustomize/stage/$s" "$OUT/stages/$(basename "$s")"
+done
 chmod -R u+w "$OUT/stages"
 
-echo "$(( $(date +%s) - start ))" > "$OUT/.build-seconds"
+# Build seconds are kept from the run that compiled something (a later run that only refreshes
+# the stage files must not overwrite the cold-build figure).
+if (( built )) || [[ ! -f "$OUT/.build-seconds" ]]; then
+  echo "$(( $(date +%s) - start ))" > "$OUT/.build-seconds"
+fi
 touch "$STAMP"
-log "done in $(cat "$OUT/.build-seconds") s"
+log "done (build took $(cat "$OUT/.build-seconds") s)"
 echo "$OUT/bin"
