@@ -89,6 +89,22 @@ export class SharedWatch {
     return new Promise((resolve) => this.syncedWaiters.push(resolve));
   }
 
+  /**
+   * Resolves when the first list completed or the first attempt failed (forbidden, unreachable),
+   * so a view can show either the objects or the reason instead of spinning forever.
+   */
+  whenSettled(): Promise<void> {
+    const settled = (st: WatchStatus): boolean => st.synced || st.phase === 'stopped' || st.phase === 'backoff' || st.phase === 'forbidden';
+    if (settled(this.currentStatus)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const d = this.onStatus((st) => {
+        if (!settled(st)) return;
+        d.dispose();
+        resolve();
+      });
+    });
+  }
+
   onChange(listener: ChangeListener): Disposable {
     this.changeListeners.add(listener);
     return { dispose: () => this.changeListeners.delete(listener) };

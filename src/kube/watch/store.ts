@@ -118,7 +118,10 @@ export class IndexedStore {
       const idx = this.indexes.get(name)!;
       for (const v of fn(obj)) {
         let set = idx.get(v);
-        if (!set) idx.set(v, (set = new Set()));
+        if (!set) {
+          set = new Set();
+          idx.set(v, set);
+        }
         set.add(key);
       }
     }

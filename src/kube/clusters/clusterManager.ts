@@ -1,0 +1,106 @@
+// All contexts of the merged kubeconfig, each with a lazily connected session, and the one
+// WatchHub every view reads from. Reloading the kubeconfig keeps sessions whose context did not
+// change and drops the rest (stopping their watches).
+import type { MergedKubeconfig } from '../config/types';
+import type { ResourceType } from '../kinds/resourceType';
+import type { KubeTransport } from '../transport/types';
+import { Emitter } from '../util/emitter';
+import type { Logger } from '../util/logger';
+import { silentLogger } from '../util/logger';
+import { transportListerWatcher } from '../watch/transportListerWatcher';
+import { WatchHub, type WatchHubOptions } from '../watch/watchHub';
+import { ClusterSession } from './clusterSession';
+
+export type TransportFactory = (merged: MergedKubeconfig, contextName: string) => KubeTransport;
+
+export class ClusterManager {
+  private merged: MergedKubeconfig | undefined;
+  private readonly sessions = new Map<string, { session: ClusterSession; fingerprint: string }>();
+  readonly hub: WatchHub;
+  private readonly contextsChanged = new Emitter<MergedKubeconfig>();
+  readonly onDidChangeContexts = this.contextsChanged.event;
+  private readonly sessionChanged = new Emitter<ClusterSession>();
+  readonly onDidChangeSession = this.sessionChanged.event;
+
+  constructor(
+    private readonly makeTransport: TransportFactory,
+    hubOptions: WatchHubOptions = {},
+    private readonly log: Logger = silentLogger,
+  ) {
+    this.hub = new WatchHub((context, type, ns) => this.listerWatcher(context, type, ns), hubOptions);
+  }
+
+  get kubeconfig(): MergedKubeconfig | undefined {
+    return this.merged;
+  }
+
+  contextNames(): string[] {
+    return this.merged?.contexts.map((c) => c.name) ?? [];
+  }
+
+  /** Adopt a (re)loaded kubeconfig. */
+  async setKubeconfig(merged: MergedKubeconfig): Promise<void> {
+    this.merged = merged;
+    const stale: string[] = [];
+    for (const [name, entry] of this.sessions) {
+      const ctx = merged.contexts.find((c) => c.name === name);
+      if (!ctx || fingerprint(merged, name) !== entry.fingerprint) stale.push(name);
+    }
+    for (const name of stale) {
+      const entry = this.sessions.get(name)!;
+      this.sessions.delete(name);
+      this.log.info(`Context "${name}" changed in the kubeconfig: reconnecting`);
+      await this.hub.stopContext(name);
+      await entry.session.dispose();
+    }
+    this.contextsChanged.fire(merged);
+  }
+
+  /** The session of a context (created on first use), or undefined for an unknown context. */
+  session(contextName: string): ClusterSession | undefined {
+    const existing = this.sessions.get(contextName);
+    if (existing) return existing.session;
+    const merged = this.merged;
+    const ctx = merged?.contexts.find((c) => c.name === contextName);
+    if (!merged || !ctx) return undefined;
+    const session = new ClusterSession(ctx, () => this.makeTransport(merged, contextName));
+    session.onDidChangeState((s) => {
+      if (s.phase === 'ready') this.log.info(`Connected to "${contextName}" (${s.version}, ${s.registry.all.length} resource types)`);
+      if (s.phase === 'error') this.log.warn(`Cannot connect to "${contextName}": ${s.error.message}`);
+      this.sessionChanged.fire(session);
+    });
+    this.sessions.set(contextName, { session, fingerprint: fingerprint(merged, contextName) });
+    return session;
+  }
+
+  /** Drops a context's connection and watches so the next use reconnects (the Retry action). */
+  async resetContext(contextName: string): Promise<void> {
+    const entry = this.sessions.get(contextName);
+    if (!entry) return;
+    await this.hub.stopContext(contextName);
+    await entry.session.reset();
+  }
+
+  private listerWatcher(context: string, type: ResourceType, namespace: string | undefined) {
+    const session = this.session(context);
+    if (!session) throw new Error(`Unknown context ${context}`);
+    return transportListerWatcher(session.transport, type, namespace);
+  }
+
+  async dispose(): Promise<void> {
+    await this.hub.dispose();
+    await Promise.all([...this.sessions.values()].map((e) => e.session.dispose()));
+    this.sessions.clear();
+    this.contextsChanged.dispose();
+    this.sessionChanged.dispose();
+  }
+}
+
+/** What a context's connection depends on: if this is unchanged, the session can be kept. */
+function fingerprint(merged: MergedKubeconfig, contextName: string): string {
+  const ctx = merged.contexts.find((c) => c.name === contextName);
+  if (!ctx) return '';
+  const cluster = merged.clusters.get(ctx.cluster);
+  const user = merged.users.get(ctx.user);
+  return JSON.stringify([ctx, cluster, user]);
+}

@@ -1,0 +1,75 @@
+// The kubeconfig files the extension reads, reloaded whenever one of them changes. Watches the
+// folders rather than the files: editors and `kubectl config` replace files by rename, which a
+// file watch would miss. Read-only: the extension never writes a kubeconfig.
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { loadKubeconfigs } from '../config/kubeconfigLoad';
+import type { MergedKubeconfig } from '../config/types';
+import { Emitter } from '../util/emitter';
+
+export class KubeconfigSource {
+  private watchers: FSWatcher[] = [];
+  private debounce: ReturnType<typeof setTimeout> | undefined;
+  private readonly changed = new Emitter<MergedKubeconfig>();
+  readonly onDidChange = this.changed.event;
+  private current: MergedKubeconfig | undefined;
+  private paths: string[] = [];
+
+  constructor(private readonly debounceMs = 200) {}
+
+  get merged(): MergedKubeconfig | undefined {
+    return this.current;
+  }
+
+  /** Load from these paths (in precedence order) and keep watching them. */
+  async load(paths: readonly string[]): Promise<MergedKubeconfig> {
+    this.paths = [...paths];
+    this.rewatch();
+    this.current = await loadKubeconfigs(this.paths);
+    return this.current;
+  }
+
+  async reload(): Promise<MergedKubeconfig> {
+    this.current = await loadKubeconfigs(this.paths);
+    this.changed.fire(this.current);
+    return this.current;
+  }
+
+  private rewatch(): void {
+    for (const w of this.watchers) w.close();
+    this.watchers = [];
+    const dirs = new Map<string, Set<string>>();
+    for (const p of this.paths) {
+      const d = dirname(p);
+      if (!dirs.has(d)) dirs.set(d, new Set());
+      dirs.get(d)!.add(basename(p));
+    }
+    for (const [dir, names] of dirs) {
+      try {
+        const w = watch(dir, { persistent: false }, (_event, file) => {
+          if (file && !names.has(file.toString())) return;
+          this.scheduleReload();
+        });
+        w.on('error', () => undefined);
+        this.watchers.push(w);
+      } catch {
+        // The folder does not exist (yet): nothing to watch; a settings change reloads anyway.
+      }
+    }
+  }
+
+  private scheduleReload(): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      void this.reload();
+    }, this.debounceMs);
+  }
+
+  dispose(): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    for (const w of this.watchers) w.close();
+    this.watchers = [];
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,224 @@
+// KubeTransport over undici: one pooled dispatcher per (cluster, user), credentials applied per
+// request, every failure turned into a KubeApiError with a hint.
+
+import { createHash } from 'node:crypto';
+import type { Dispatcher } from 'undici';
+import type { ClusterEntry, UserEntry } from '../config/types';
+import { deadline, raceAbort } from './deadline';
+import { createDispatcher } from './dispatcherFactory';
+import { httpStatusError, networkError } from './httpErrors';
+import { splitLines } from './lineSplitter';
+import type { AuthState, RequestAuth } from './requestAuth';
+import { describeRequest, describeForHumans, type RequestDescription } from './requestDescription';
+import { loadTlsMaterial, type TlsMaterial } from './tlsMaterial';
+import { KubeApiError, type KubeRequest, type KubeTransport } from './types';
+
+export interface HttpTransportTarget {
+  cluster: ClusterEntry;
+  user: UserEntry;
+  contextName: string;
+}
+
+export interface HttpTransportOptions {
+  /** Deadline for request() calls that set no timeoutMs. Default 30 s; 0 = none. */
+  requestTimeoutMs?: number;
+  userAgent?: string;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+type Response = Dispatcher.ResponseData<null>;
+
+export class HttpTransport implements KubeTransport {
+  readonly server: string;
+  private readonly origin: string;
+  /** Path prefix of the server URL (Rancher and other proxies serve the API below one). */
+  private readonly basePath: string;
+  private tls: Promise<TlsMaterial> | undefined;
+  private current: { certKey: string; dispatcher: Promise<Dispatcher> } | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly target: HttpTransportTarget,
+    private readonly auth: RequestAuth,
+    private readonly options: HttpTransportOptions = {},
+  ) {
+    this.server = target.cluster.server;
+    const url = new URL(target.cluster.server);
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/+$/, '');
+  }
+
+  async request<T = unknown>(req: KubeRequest): Promise<T> {
+    const d = deadline(req.signal, req.timeoutMs ?? this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+    const desc = describeRequest(req);
+    try {
+      const res = await this.send(req, desc, d.signal, false);
+      const text = await res.body.text();
+      await socketReleased();
+      return parseBody<T>(text, res, desc);
+    } catch (e) {
+      throw this.failure(e, desc, d.signal, d.timedOut());
+    } finally {
+      d.dispose();
+    }
+  }
+
+  async streamLines(req: KubeRequest): Promise<AsyncIterable<string>> {
+    const desc = describeRequest(req);
+    const signal = req.signal ?? new AbortController().signal;
+    let res: Response;
+    try {
+      res = await this.send(req, desc, signal, true);
+    } catch (e) {
+      throw this.failure(e, desc, signal, false);
+    }
+    const body = res.body;
+    // Errors reach the consumer through iteration; without a listener, an abort of a body nobody
+    // iterates yet would surface as an uncaught 'error' event.
+    body.on('error', () => {});
+    const lines = async function* (this: HttpTransport): AsyncGenerator<string, void, undefined> {
+      try {
+        yield* splitLines(body);
+        await socketReleased();
+      } catch (e) {
+        // An abort or close() is the caller's wish, not a failure: end the iteration quietly.
+        if (signal.aborted || this.closed) return;
+        throw this.failure(e, desc, signal, false);
+      } finally {
+        // Consumer stopped early (break/return): free the socket instead of leaving it half-read.
+        if (!body.destroyed) body.destroy();
+      }
+    }.call(this);
+    return lines;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const current = this.current;
+    this.current = undefined;
+    if (current) await current.dispatcher.then((d) => d.destroy()).catch(() => {});
+  }
+
+  /** Sends with credentials; retries once after a 401 when fresh credentials may help. */
+  private async send(req: KubeRequest, desc: RequestDescription, signal: AbortSignal, stream: boolean): Promise<Response> {
+    if (this.closed) throw new KubeApiError(`${describeForHumans(desc)} failed: the connection was closed`, { kind: 'aborted' });
+    const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    for (let attempt = 0; ; attempt++) {
+      const auth = await raceAbort(this.auth.current(), signal);
+      const dispatcher = await raceAbort(this.dispatcherFor(auth), signal);
+      const headers: Record<string, string | string[]> = {
+        accept: 'application/json',
+        'user-agent': this.options.userAgent ?? 'kube-atlas',
+        ...auth.headers,
+      };
+      if (body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
+      const res = await dispatcher.request({
+        origin: this.origin,
+        path: this.basePath + withQuery(req.path, req.query),
+        method: req.method ?? 'GET',
+        headers,
+        body: body ?? null,
+        signal,
+        // Watches and followed logs may sit silent for minutes; the caller's signal ends them.
+        bodyTimeout: stream ? 0 : null,
+      });
+      if (res.statusCode >= 200 && res.statusCode < 300) return res;
+      const text = await res.body.text().catch(() => '');
+      await socketReleased();
+      if (res.statusCode === 401 && attempt === 0 && (await this.auth.rejected())) continue;
+      const retryAfter = res.headers['retry-after'];
+      throw httpStatusError({
+        status: res.statusCode,
+        body: text,
+        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+        request: desc,
+        server: this.server,
+        auth: this.auth.kind,
+        execCommand: this.auth.execCommand,
+      });
+    }
+  }
+
+  private dispatcherFor(auth: AuthState): Promise<Dispatcher> {
+    const certKey = auth.clientCert ? createHash('sha256').update(auth.clientCert.cert).update(auth.clientCert.key).digest('hex') : '';
+    if (this.current?.certKey === certKey) return this.current.dispatcher;
+    // A new client certificate from an exec plugin needs new connections; requests still running
+    // on the old ones finish before it closes.
+    const previous = this.current;
+    const dispatcher = this.tlsMaterial().then((tls) => {
+      const { cluster } = this.target;
+      return createDispatcher({ tls, clientCert: auth.clientCert, proxyUrl: cluster.proxyUrl, clusterName: cluster.name, file: cluster.file });
+    });
+    const entry = { certKey, dispatcher };
+    this.current = entry;
+    dispatcher.catch(() => {
+      if (this.current === entry) this.current = undefined; // let the next request try again
+    });
+    if (previous) void previous.dispatcher.then((d) => d.close()).catch(() => {});
+    return dispatcher;
+  }
+
+  private tlsMaterial(): Promise<TlsMaterial> {
+    if (!this.tls) {
+      const { cluster, user, contextName } = this.target;
+      const p = loadTlsMaterial(cluster, user, contextName);
+      this.tls = p;
+      // A missing certificate may be restored; do not remember the failure.
+      p.catch(() => {
+        if (this.tls === p) this.tls = undefined;
+      });
+    }
+    return this.tls;
+  }
+
+  private failure(e: unknown, desc: RequestDescription, signal: AbortSignal, timedOut: boolean): KubeApiError {
+    if (e instanceof KubeApiError) return e;
+    const what = describeForHumans(desc);
+    if (timedOut) {
+      return new KubeApiError(`${what} failed: no answer from ${this.server} within the deadline`, {
+        kind: 'timeout',
+        hint: 'The API server is slow, overloaded or unreachable: retry later.',
+        cause: e,
+      });
+    }
+    if (signal.aborted) return new KubeApiError(`${what} was cancelled`, { kind: 'aborted', cause: e });
+    const { cluster } = this.target;
+    return networkError(e, { server: this.server, request: desc, clusterName: cluster.name, file: cluster.file });
+  }
+}
+
+/**
+ * undici frees a keep-alive socket one event-loop turn after the response ends (setImmediate, to
+ * catch servers that close anyway). A caller's next request issued before that turn finds the
+ * socket busy and opens a second connection; waiting one turn keeps sequential calls on one.
+ */
+function socketReleased(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function withQuery(path: string, query: KubeRequest['query']): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.append(k, String(v));
+  const qs = params.toString();
+  if (!qs) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}${qs}`;
+}
+
+function parseBody<T>(text: string, res: Response, desc: RequestDescription): T {
+  if (text.length === 0) return undefined as T;
+  const type = String(res.headers['content-type'] ?? '');
+  // Non-JSON answers (/healthz says "ok", logs are text) are returned as the text itself.
+  if (!type.includes('json') && !/^\s*[[{]/.test(text)) return text as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw new KubeApiError(`${describeForHumans(desc)}: the server answered with invalid JSON`, {
+      kind: 'http',
+      status: res.statusCode,
+      hint: 'A proxy in between may have rewritten the answer: check the server URL.',
+      cause: e,
+    });
+  }
+}

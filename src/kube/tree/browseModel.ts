@@ -1,0 +1,611 @@
+// The live tree, independent of VS Code: computes children from the shared watch cache, holds
+// watch leases only for what is expanded, and turns change sets into the smallest set of node
+// refreshes (coalesced). Node objects are kept by id so the adapter can hand the same instances
+// back to VS Code (refresh, getParent and reveal all depend on identity).
+import type { ClusterManager } from '../clusters/clusterManager';
+import { TREE_GROUP_ORDER } from '../kinds/builtinKinds';
+import type { KindRegistry } from '../kinds/kindRegistry';
+import { resourceId, type ResourceType } from '../kinds/resourceType';
+import { summarize } from '../kinds/summary';
+import type { KubeObject } from '../kinds/types';
+import { Emitter, type Disposable } from '../util/emitter';
+import type { ChangeSet } from '../watch/changeSet';
+import type { SharedWatch } from '../watch/sharedWatch';
+import { watchKey, type WatchLease } from '../watch/watchHub';
+import { applyObject, makeContainerNodes, makeKindNode, makeMessageNode, makeObjectNode } from './nodeFactory';
+import { type BrowseNode, ids } from './nodes';
+import { namespaceNode, contextNode, groupNode, clusterFolderNode, chunk } from './structureNodes';
+
+export interface BrowseState {
+  /** The context the extension treats as current (its own choice, never written to kubeconfig). */
+  selectedContext(): string | undefined;
+  selectedNamespace(context: string): string | undefined;
+  /** Substring filter over namespace names, per context. */
+  namespaceFilter(context: string): string | undefined;
+}
+
+export interface BrowseOptions {
+  /** No node gets more children than this; larger lists are split into ranges. */
+  pageSize?: number;
+  /** Changes arriving within this window become one refresh. */
+  refreshDelayMs?: number;
+  now?: () => number;
+}
+
+interface View {
+  key: string;
+  context: string;
+  type: ResourceType;
+  lease: WatchLease;
+  holders: Set<string>;
+  subs: Disposable[];
+}
+
+type Acquired = { watch: SharedWatch; namespaced: boolean } | { forbidden: true; message: string } | { failed: true; message: string; hint?: string };
+
+export class BrowseModel {
+  private readonly nodes = new Map<string, BrowseNode>();
+  private readonly childIds = new Map<string, string[]>();
+  private readonly byUid = new Map<string, Set<BrowseNode>>();
+  private readonly views = new Map<string, View>();
+  private readonly clusterWideForbidden = new Set<string>();
+  private readonly pending = new Set<BrowseNode>();
+  private fullRefresh = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly changed = new Emitter<BrowseNode[] | undefined>();
+  /** Fires the nodes to refresh, or undefined for everything. */
+  readonly onDidChange = this.changed.event;
+  private readonly pageSize: number;
+  private readonly disposables: Disposable[] = [];
+
+  constructor(
+    private readonly clusters: ClusterManager,
+    private readonly state: BrowseState,
+    private readonly opts: BrowseOptions = {},
+  ) {
+    this.pageSize = Math.max(10, opts.pageSize ?? 200);
+    this.disposables.push(
+      clusters.onDidChangeContexts(() => this.refreshAll()),
+      clusters.onDidChangeSession((s) => {
+        const n = this.nodes.get(ids.context(s.context.name));
+        if (n) this.markChanged(n);
+      }),
+    );
+  }
+
+  getNode(id: string): BrowseNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  refreshAll(): void {
+    this.fullRefresh = true;
+    this.schedule();
+  }
+
+  /** Re-render one node (e.g. after the user changed the selected context). */
+  refresh(node: BrowseNode | undefined): void {
+    if (!node) this.refreshAll();
+    else this.markChanged(node);
+  }
+
+  roots(): BrowseNode[] {
+    const merged = this.clusters.kubeconfig;
+    const root: BrowseNode = { id: '', type: 'message', parent: undefined, context: '', label: '', description: '', tooltip: '', severity: undefined, icon: '', contextValue: '', collapsible: true };
+    if (!merged) return [];
+    const out: BrowseNode[] = [];
+    const selected = this.state.selectedContext() ?? merged.currentContext;
+    for (const ctx of merged.contexts) {
+      const problems = merged.problems.filter((p) => p.context === ctx.name);
+      out.push(this.keep(contextNode(ctx, ctx.name === selected, this.clusters.session(ctx.name)?.state, problems, this.state.namespaceFilter(ctx.name), merged.clusters.get(ctx.cluster)?.server), undefined));
+    }
+    for (const p of merged.problems.filter((x) => !x.context)) {
+      const where = p.file ? `${p.file}${p.line ? `:${p.line}` : ''}` : '';
+      const n = makeMessageNode(root, 'error', p.message, [where, p.hint].filter(Boolean).join('\n'), `${where}|${p.message}`);
+      n.parent = undefined;
+      n.description = where;
+      out.push(this.keep(n, undefined));
+    }
+    this.track('', out);
+    return out;
+  }
+
+  async children(node: BrowseNode): Promise<BrowseNode[]> {
+    const kids = await this.computeChildren(node);
+    this.track(node.id, kids);
+    return kids;
+  }
+
+  /** The user collapsed a node: stop watching what only its subtree needed. */
+  collapsed(node: BrowseNode): void {
+    const prefix = `${node.id}/`;
+    for (const v of [...this.views.values()]) {
+      for (const h of [...v.holders]) if (h === node.id || h.startsWith(prefix)) v.holders.delete(h);
+      if (v.holders.size === 0) this.dropView(v);
+    }
+  }
+
+  /** Walks to an object's node, expanding what is needed (for reveal). */
+  async findObjectNode(context: string, type: ResourceType, namespace: string | undefined, name: string): Promise<BrowseNode | undefined> {
+    const ctxNode = this.roots().find((n) => n.type === 'context' && n.context === context);
+    if (!ctxNode) return undefined;
+    let level = await this.children(ctxNode);
+    const path: ((n: BrowseNode) => boolean)[] = [];
+    if (type.namespaced && namespace) {
+      path.push((n) => n.type === 'namespace' && n.namespace === namespace);
+      path.push((n) => n.type === 'group' && n.group === type.treeGroup);
+    } else if (type.kind !== 'Node') {
+      path.push((n) => n.type === 'group' && n.group === 'Cluster');
+    }
+    path.push((n) => n.type === 'kind' && n.resource === type);
+    path.push((n) => n.type === 'object' && n.label === name);
+    for (const step of path) {
+      const hit = await this.findIn(level, step);
+      if (!hit) return undefined;
+      if (hit.type === 'object') return hit;
+      level = await this.children(hit);
+    }
+    return undefined;
+  }
+
+  private async findIn(level: BrowseNode[], pred: (n: BrowseNode) => boolean): Promise<BrowseNode | undefined> {
+    const direct = level.find(pred);
+    if (direct) return direct;
+    for (const c of level.filter((n) => n.type === 'chunk')) {
+      const hit = await this.findIn(await this.children(c), pred);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  // ---- children ---------------------------------------------------------------------------
+
+  private async computeChildren(node: BrowseNode): Promise<BrowseNode[]> {
+    switch (node.type) {
+      case 'context':
+        return this.contextChildren(node);
+      case 'namespace':
+        return this.namespaceChildren(node);
+      case 'group':
+        return this.groupChildren(node);
+      case 'kind':
+        return this.kindChildren(node);
+      case 'chunk':
+        return this.chunkChildren(node);
+      case 'object':
+        return this.objectChildren(node);
+      default:
+        return [];
+    }
+  }
+
+  private async contextChildren(node: BrowseNode): Promise<BrowseNode[]> {
+    const merged = this.clusters.kubeconfig;
+    const problems = merged?.problems.filter((p) => p.context === node.context) ?? [];
+    if (problems.length) {
+      return problems.map((p, i) => this.keep(makeMessageNode(node, 'error', p.message, [p.file ? `${p.file}${p.line ? `:${p.line}` : ''}` : '', p.hint].filter(Boolean).join('\n'), `problem-${i}`), node));
+    }
+    const session = this.clusters.session(node.context);
+    if (!session) return [];
+    const state = await session.connect();
+    if (state.phase !== 'ready') {
+      const err = state.phase === 'error' ? state.error : undefined;
+      const msg = this.keep(makeMessageNode(node, 'error', err?.message ?? 'Not connected', err?.hint ?? 'Retry from the context menu.'), node);
+      msg.contextValue = 'kubeAtlas.message.error:retry';
+      msg.description = err?.hint ?? '';
+      return [msg];
+    }
+    const reg = state.registry;
+    const out: BrowseNode[] = [];
+    const nodesType = reg.get('nodes');
+    if (nodesType) out.push(this.keep(makeKindNode(node, nodesType, undefined), node));
+    out.push(this.keep(clusterFolderNode(node), node));
+    const nsType = reg.get('namespaces');
+    if (!nsType) return out;
+    const acquired = await this.acquire(node, node.context, nsType, undefined);
+    const filter = this.state.namespaceFilter(node.context)?.toLowerCase();
+    let names: string[];
+    let note: BrowseNode | undefined;
+    if ('watch' in acquired) {
+      names = [...acquired.watch.store.list()].map((o) => o.metadata.name ?? '').sort();
+    } else {
+      // Listing namespaces is forbidden for many users: fall back to the context's own namespace.
+      const own = this.clusters.kubeconfig?.contexts.find((c) => c.name === node.context)?.namespace ?? 'default';
+      names = [own];
+      note = this.keep(makeMessageNode(node, 'forbidden' in acquired ? 'forbidden' : 'error', 'forbidden' in acquired ? 'Namespaces: listing is forbidden' : 'Namespaces could not be listed', `${acquired.message}\nShowing the context's namespace "${own}" only.`), node);
+      note.description = `showing "${own}" only`;
+    }
+    if (filter) names = names.filter((n) => n.toLowerCase().includes(filter));
+    const nsWatch = 'watch' in acquired ? acquired.watch : undefined;
+    const selectedNs = this.state.selectedNamespace(node.context);
+    const nsNodes = names.map((n) => this.keep(namespaceNode(node, n, nsWatch?.store.get(n), n === selectedNs), node));
+    if (note) out.push(note);
+    out.push(...this.chunked(node, nsNodes, 'namespaces'));
+    return out;
+  }
+
+  private namespaceChildren(node: BrowseNode): BrowseNode[] {
+    const reg = this.registry(node.context);
+    if (!reg) return [];
+    return TREE_GROUP_ORDER.filter((g) => reg.inGroup(g, true).length > 0).map((g) => this.keep(groupNode(node, g), node));
+  }
+
+  private async groupChildren(node: BrowseNode): Promise<BrowseNode[]> {
+    const reg = this.registry(node.context);
+    if (!reg || !node.group) return [];
+    const clusterLevel = node.group === 'Cluster';
+    const types = clusterLevel
+      ? ['Cluster', 'Storage', 'Access', 'Custom Resources', 'Other'].flatMap((g) => reg.inGroup(g as never, false)).filter((t) => t.kind !== 'Node' && t.kind !== 'Namespace')
+      : reg.inGroup(node.group, true);
+    const kindNodes = types.map((t) => this.keep(makeKindNode(node, t, node.namespace), node));
+    // Counts for built-in kinds come from watching them; custom resources are watched only once
+    // their own node is opened (a cluster can have hundreds of CRDs).
+    await Promise.all(
+      kindNodes.map(async (k) => {
+        if (k.resource!.treeGroup === 'Custom Resources' || clusterLevel) return;
+        const acquired = await this.acquire(node, node.context, k.resource!, node.namespace);
+        this.describeKind(k, acquired);
+      }),
+    );
+    return kindNodes;
+  }
+
+  private async kindChildren(node: BrowseNode): Promise<BrowseNode[]> {
+    const type = node.resource!;
+    const acquired = await this.acquire(node, node.context, type, node.namespace);
+    this.describeKind(node, acquired);
+    if (!('watch' in acquired)) {
+      const forbidden = 'forbidden' in acquired;
+      const m = this.keep(
+        makeMessageNode(node, forbidden ? 'forbidden' : 'error', forbidden ? `Forbidden: cannot list ${type.plural}` : `Cannot list ${type.plural}`, forbidden ? `${acquired.message}\nAsk a cluster admin for list/watch on ${type.plural}.` : `${acquired.message}\n${acquired.hint ?? 'Kube Atlas keeps retrying.'}`),
+        node,
+      );
+      return [m];
+    }
+    const objs = this.objectsIn(acquired.watch, node.namespace, acquired.namespaced);
+    objs.sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+    const now = this.now();
+    if (objs.length <= this.pageSize) return objs.map((o) => this.objectNode(ids.object(node.id, o.metadata.name ?? ''), node, type, o, now));
+    return this.chunkNodes(node, objs.length, (i) => objs[i]?.metadata.name ?? '');
+  }
+
+  private async chunkChildren(node: BrowseNode): Promise<BrowseNode[]> {
+    const parent = node.parent!;
+    const range = node.range!;
+    if (parent.type === 'context') {
+      const nsType = this.registry(parent.context)?.get('namespaces');
+      const w = nsType ? this.clusters.hub.peek(parent.context, nsType) : undefined;
+      const names = w ? [...w.store.list()].map((o) => o.metadata.name ?? '').sort() : [];
+      const filter = this.state.namespaceFilter(parent.context)?.toLowerCase();
+      const list = filter ? names.filter((n) => n.toLowerCase().includes(filter)) : names;
+      const selectedNs = this.state.selectedNamespace(parent.context);
+      return list.slice(range.start, range.end).map((n) => this.keep(namespaceNode(parent, n, w?.store.get(n), n === selectedNs), node));
+    }
+    const type = parent.resource!;
+    const acquired = await this.acquire(node, parent.context, type, parent.namespace);
+    if (!('watch' in acquired)) return [];
+    const objs = this.objectsIn(acquired.watch, parent.namespace, acquired.namespaced).sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+    const now = this.now();
+    // Object ids hang off the kind node, not the chunk, so they survive re-chunking.
+    return objs.slice(range.start, range.end).map((o) => this.objectNode(ids.object(parent.id, o.metadata.name ?? ''), node, type, o, now));
+  }
+
+  private async objectChildren(node: BrowseNode): Promise<BrowseNode[]> {
+    const obj = node.object!;
+    const kind = node.resource!.kind;
+    if (kind === 'Pod') return makeContainerNodes(node, obj).map((c) => this.keep(c, node));
+    const reg = this.registry(node.context);
+    const pods = reg?.get('pods');
+    if (!reg || !pods || !obj.metadata.uid) return [];
+    const ns = obj.metadata.namespace;
+    const now = this.now();
+    if (kind === 'CronJob') {
+      const jobs = reg.get('jobs.batch');
+      if (!jobs) return [];
+      const a = await this.acquire(node, node.context, jobs, ns);
+      if (!('watch' in a)) return [];
+      const owned = a.watch.store.byIndex('owner', obj.metadata.uid).sort(byName);
+      return owned.map((j) => this.objectNode(ids.child(node.id, 'job', j.metadata.name ?? ''), node, jobs, j, now));
+    }
+    let ownerUids = [obj.metadata.uid];
+    if (kind === 'Deployment') {
+      const rsType = reg.get('replicasets.apps');
+      if (!rsType) return [];
+      const rs = await this.acquire(node, node.context, rsType, ns);
+      if (!('watch' in rs)) return [];
+      ownerUids = rs.watch.store.byIndex('owner', obj.metadata.uid).flatMap((r) => (r.metadata.uid ? [r.metadata.uid] : []));
+    }
+    const a = await this.acquire(node, node.context, pods, ns);
+    if (!('watch' in a)) {
+      return [this.keep(makeMessageNode(node, 'forbidden' in a ? 'forbidden' : 'error', `Pods: ${a.message}`, ''), node)];
+    }
+    const owned = ownerUids.flatMap((u) => a.watch.store.byIndex('owner', u)).sort(byName);
+    const shown = owned.slice(0, this.pageSize).map((p) => this.objectNode(ids.child(node.id, 'pod', p.metadata.name ?? ''), node, pods, p, now));
+    if (owned.length > this.pageSize) {
+      const more = this.keep(makeMessageNode(node, 'info', `${owned.length - this.pageSize} more pods`, 'Open the Pods kind in this namespace to see them all.', 'more'), node);
+      shown.push(more);
+    }
+    return shown;
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private chunked(parent: BrowseNode, items: BrowseNode[], what: string): BrowseNode[] {
+    if (items.length <= this.pageSize) return items;
+    return this.chunkNodes(parent, items.length, (i) => items[i]?.label ?? '', what);
+  }
+
+  private chunkNodes(parent: BrowseNode, total: number, nameAt: (i: number) => string, what?: string): BrowseNode[] {
+    const out: BrowseNode[] = [];
+    for (let start = 0, i = 0; start < total; start += this.pageSize, i++) {
+      const end = Math.min(total, start + this.pageSize);
+      out.push(this.keep(chunk(parent, i, start, end, nameAt(start), nameAt(end - 1), total, what), parent));
+    }
+    return out;
+  }
+
+  private objectsIn(watch: SharedWatch, namespace: string | undefined, namespacedWatch: boolean): KubeObject[] {
+    if (!namespace || namespacedWatch) return [...watch.store.list()];
+    return watch.store.byIndex('namespace', namespace);
+  }
+
+  private describeKind(node: BrowseNode, acquired: Acquired): void {
+    if (!('watch' in acquired)) {
+      node.description = 'forbidden' in acquired ? 'forbidden' : 'unavailable';
+      node.severity = 'forbidden' in acquired ? 'warning' : 'error';
+      node.icon = 'forbidden' in acquired ? 'lock' : 'error';
+      return;
+    }
+    const objs = this.objectsIn(acquired.watch, node.namespace, acquired.namespaced);
+    let bad = 0;
+    if (node.resource!.kind === 'Pod' || node.resource!.group === 'apps' || node.resource!.group === 'batch') {
+      for (const o of objs) {
+        const sev = summarize(node.resource!.kind, o).severity;
+        if (sev === 'error' || sev === 'warning') bad++;
+      }
+    }
+    const st = acquired.watch.status;
+    node.description = `${objs.length}${bad ? ` · ${bad} need attention` : ''}${!st.synced ? ' · loading' : st.phase === 'backoff' ? ' · reconnecting' : ''}`;
+    node.severity = bad ? 'warning' : undefined;
+    node.icon = bad ? 'warning' : 'symbol-class';
+  }
+
+  private objectNode(id: string, parent: BrowseNode, type: ResourceType, obj: KubeObject, now: number): BrowseNode {
+    const existing = this.nodes.get(id);
+    if (existing && existing.type === 'object') {
+      existing.parent = parent;
+      const oldUid = existing.object?.metadata.uid;
+      applyObject(existing, type, obj, now);
+      if (oldUid !== obj.metadata.uid) {
+        this.unindexUid(existing, oldUid);
+        this.indexUid(existing);
+      }
+      return existing;
+    }
+    const n = makeObjectNode(id, parent, type, obj, now);
+    this.nodes.set(id, n);
+    this.indexUid(n);
+    return n;
+  }
+
+  /** Registers a node by id, reusing the existing instance (VS Code matches elements by identity). */
+  private keep(fresh: BrowseNode, parent: BrowseNode | undefined): BrowseNode {
+    const existing = this.nodes.get(fresh.id);
+    if (existing && existing.type === fresh.type) {
+      Object.assign(existing, fresh, { parent });
+      return existing;
+    }
+    fresh.parent = parent;
+    this.nodes.set(fresh.id, fresh);
+    return fresh;
+  }
+
+  /** Remembers which children a parent has, and forgets nodes that disappeared (and their subtrees). */
+  private track(parentId: string, kids: BrowseNode[]): void {
+    const prev = this.childIds.get(parentId);
+    const next = kids.map((k) => k.id);
+    this.childIds.set(parentId, next);
+    if (!prev) return;
+    const keep = new Set(next);
+    for (const id of prev) if (!keep.has(id)) this.forget(id);
+  }
+
+  private forget(id: string): void {
+    const n = this.nodes.get(id);
+    // An object node that moved between chunks is still alive under another parent.
+    if (n?.parent && this.childIds.get(n.parent.id)?.includes(id)) return;
+    for (const child of this.childIds.get(id) ?? []) this.forget(child);
+    this.childIds.delete(id);
+    if (n) {
+      this.unindexUid(n, n.object?.metadata.uid);
+      this.nodes.delete(id);
+      this.collapsed(n);
+    }
+  }
+
+  private indexUid(n: BrowseNode): void {
+    const uid = n.type === 'object' ? n.object?.metadata.uid : undefined;
+    if (!uid) return;
+    let set = this.byUid.get(uid);
+    if (!set) {
+      set = new Set();
+      this.byUid.set(uid, set);
+    }
+    set.add(n);
+  }
+
+  private unindexUid(n: BrowseNode, uid: string | undefined): void {
+    if (!uid) return;
+    const set = this.byUid.get(uid);
+    set?.delete(n);
+    if (set && set.size === 0) this.byUid.delete(uid);
+  }
+
+  private registry(context: string): KindRegistry | undefined {
+    const s = this.clusters.session(context)?.state;
+    return s?.phase === 'ready' ? s.registry : undefined;
+  }
+
+  private now(): number {
+    return (this.opts.now ?? Date.now)();
+  }
+
+  // ---- watches ----------------------------------------------------------------------------
+
+  /**
+   * A lease on the watch that serves (type, namespace) for `holder`: cluster-wide when RBAC allows
+   * it (one watch serves every namespace), else namespaced; forbidden when neither is allowed.
+   */
+  private async acquire(holder: BrowseNode, context: string, type: ResourceType, namespace: string | undefined): Promise<Acquired> {
+    const cwKey = `${context}|${resourceId(type)}`;
+    if (!type.namespaced || !namespace || !this.clusterWideForbidden.has(cwKey)) {
+      const v = this.view(holder, context, type, undefined);
+      await v.lease.watch.whenSettled();
+      const st = v.lease.watch.status;
+      if (st.synced) return { watch: v.lease.watch, namespaced: false };
+      if (st.phase !== 'forbidden' || !type.namespaced || !namespace) return this.failure(v.lease.watch);
+      this.clusterWideForbidden.add(cwKey);
+      v.holders.delete(holder.id);
+      if (v.holders.size === 0) this.dropView(v);
+    }
+    const v = this.view(holder, context, type, namespace);
+    await v.lease.watch.whenSettled();
+    if (v.lease.watch.status.synced) return { watch: v.lease.watch, namespaced: true };
+    return this.failure(v.lease.watch);
+  }
+
+  private failure(w: SharedWatch): Acquired {
+    const st = w.status;
+    const message = st.error?.message ?? 'not available';
+    if (st.phase === 'forbidden') return { forbidden: true, message };
+    return { failed: true, message, hint: (st.error as { hint?: string } | undefined)?.hint };
+  }
+
+  private view(holder: BrowseNode, context: string, type: ResourceType, namespace: string | undefined): View {
+    const key = watchKey(context, type, namespace);
+    let v = this.views.get(key);
+    if (!v) {
+      const lease = this.clusters.hub.acquire(context, type, namespace);
+      const view: View = { key, context, type, lease, holders: new Set(), subs: [] };
+      view.subs.push(
+        lease.watch.onChange((cs) => this.onChangeSet(view, cs)),
+        lease.watch.onStatus((st) => {
+          // A watch that recovers or starts failing changes what its holders show.
+          if (st.phase === 'watching' || st.phase === 'forbidden' || st.phase === 'backoff') {
+            for (const h of view.holders) {
+              const n = this.nodes.get(h);
+              if (n) this.markChanged(n);
+            }
+          }
+        }),
+      );
+      this.views.set(key, view);
+      v = view;
+    }
+    v.holders.add(holder.id);
+    return v;
+  }
+
+  private dropView(v: View): void {
+    if (this.views.get(v.key) !== v) return;
+    this.views.delete(v.key);
+    for (const s of v.subs) s.dispose();
+    v.lease.release();
+  }
+
+  /** Maps a change set to the nodes whose rendering it changes. */
+  private onChangeSet(view: View, cs: ChangeSet): void {
+    const ctx = view.context;
+    const type = view.type;
+    const rid = resourceId(type);
+    const touched = new Set<string | undefined>();
+    for (const o of cs.added) touched.add(o.metadata.namespace);
+    for (const o of cs.deleted) touched.add(o.metadata.namespace);
+    if (rid === 'namespaces') {
+      if (cs.added.length || cs.deleted.length || cs.relisted) this.markId(ids.context(ctx));
+    } else if (!type.namespaced) {
+      const parent = type.kind === 'Node' ? ids.context(ctx) : ids.clusterFolder(ctx);
+      if (touched.size || cs.relisted) this.markId(ids.kind(parent, rid));
+    } else {
+      for (const ns of touched) if (ns) this.markId(ids.kind(ids.group(ctx, ns, type.treeGroup), rid));
+    }
+    const now = this.now();
+    for (const u of cs.updated) {
+      for (const n of this.byUid.get(u.new.metadata.uid ?? '') ?? []) {
+        applyObject(n, n.resource ?? type, u.new, now);
+        this.markChanged(n);
+      }
+      // Status changes alter the "need attention" count of the kind node.
+      if (type.namespaced && u.new.metadata.namespace && summarize(type.kind, u.old).severity !== summarize(type.kind, u.new).severity) {
+        this.markId(ids.kind(ids.group(ctx, u.new.metadata.namespace, type.treeGroup), rid));
+      }
+    }
+    // Workloads show the pods (or ReplicaSets' pods) they own: tell them when those change.
+    for (const o of [...cs.added, ...cs.deleted, ...cs.updated.map((u) => u.new)]) {
+      for (const ref of o.metadata.ownerReferences ?? []) {
+        for (const owner of this.byUid.get(ref.uid ?? '') ?? []) this.markChanged(owner);
+        if (ref.kind === 'ReplicaSet') this.markOwnersOfReplicaSet(ctx, o.metadata.namespace, ref.name);
+      }
+    }
+  }
+
+  private markOwnersOfReplicaSet(ctx: string, namespace: string | undefined, rsName: string | undefined): void {
+    const rsType = this.registry(ctx)?.get('replicasets.apps');
+    if (!rsType || !rsName || !namespace) return;
+    const w = this.clusters.hub.peek(ctx, rsType) ?? this.clusters.hub.peek(ctx, rsType, namespace);
+    const rs = w?.store.get(`${namespace}/${rsName}`);
+    for (const ref of rs?.metadata.ownerReferences ?? []) for (const owner of this.byUid.get(ref.uid ?? '') ?? []) this.markChanged(owner);
+  }
+
+  private markId(id: string): void {
+    const n = this.nodes.get(id);
+    if (n) this.markChanged(n);
+  }
+
+  private markChanged(n: BrowseNode): void {
+    this.pending.add(n);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => this.flush(), this.opts.refreshDelayMs ?? 100);
+  }
+
+  /** Fires the smallest set of nodes: a pending ancestor already covers its descendants. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.fullRefresh) {
+      this.fullRefresh = false;
+      this.pending.clear();
+      this.changed.fire(undefined);
+      return;
+    }
+    if (!this.pending.size) return;
+    const out: BrowseNode[] = [];
+    for (const n of this.pending) {
+      let p = n.parent;
+      let covered = false;
+      while (p) {
+        if (this.pending.has(p)) {
+          covered = true;
+          break;
+        }
+        p = p.parent;
+      }
+      if (!covered && this.nodes.get(n.id) === n) out.push(n);
+    }
+    this.pending.clear();
+    if (out.length) this.changed.fire(out);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const v of [...this.views.values()]) this.dropView(v);
+    for (const d of this.disposables) d.dispose();
+    this.changed.dispose();
+  }
+}
+
+function byName(a: KubeObject, b: KubeObject): number {
+  return (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+}

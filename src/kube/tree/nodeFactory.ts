@@ -1,0 +1,173 @@
+// Pure constructors for browse nodes: label, description, tooltip, icon and contextValue from
+// the cached object and its kind. No I/O, so rendering rules are unit-testable on fixtures.
+import type { ResourceType } from '../kinds/resourceType';
+import { resourceId } from '../kinds/resourceType';
+import { formatAge, summarize } from '../kinds/summary';
+import { containerStateText, type ContainerStatus } from '../kinds/summary/podSummary';
+import type { KubeObject } from '../kinds/types';
+import type { BrowseNode, MessageKind } from './nodes';
+import { ids } from './nodes';
+
+/** Kinds whose objects expand to the pods (or jobs) they own. */
+export const OWNER_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
+
+export function objectContextValue(type: ResourceType): string {
+  const caps = [
+    type.scalable ? 'scalable' : '',
+    type.restartable ? 'restartable' : '',
+    type.hasLogs ? 'logs' : '',
+    type.hasExec ? 'exec' : '',
+  ].filter(Boolean);
+  return [`kubeAtlas.object.${type.kind.toLowerCase()}`, ...caps].join(':');
+}
+
+export function applyObject(node: BrowseNode, type: ResourceType, obj: KubeObject, now: number = Date.now()): BrowseNode {
+  const s = summarize(type.kind, obj);
+  const age = formatAge(obj.metadata.creationTimestamp, now);
+  const parts = [s.status, type.kind === 'Pod' && s.ready ? s.ready : '', s.restarts ? `${s.restarts}↻` : '', age].filter(Boolean);
+  node.object = obj;
+  node.label = obj.metadata.name ?? '?';
+  node.description = parts.join(' · ');
+  node.severity = s.severity;
+  node.icon = iconFor(type, s.severity);
+  node.tooltip = [
+    `${type.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`,
+    s.status ? `Status: ${s.status}` : '',
+    s.ready ? `Ready: ${s.ready}` : '',
+    s.restarts !== undefined ? `Restarts: ${s.restarts}` : '',
+    ...s.details,
+    obj.metadata.creationTimestamp ? `Created: ${obj.metadata.creationTimestamp} (${age} ago)` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return node;
+}
+
+export function makeObjectNode(id: string, parent: BrowseNode, type: ResourceType, obj: KubeObject, now?: number): BrowseNode {
+  const node: BrowseNode = {
+    id,
+    type: 'object',
+    parent,
+    context: parent.context,
+    namespace: obj.metadata.namespace,
+    resource: type,
+    label: '',
+    description: '',
+    tooltip: '',
+    severity: undefined,
+    icon: '',
+    contextValue: objectContextValue(type),
+    collapsible: OWNER_KINDS.has(type.kind) || type.kind === 'Pod',
+  };
+  return applyObject(node, type, obj, now);
+}
+
+export function makeKindNode(parent: BrowseNode, type: ResourceType, namespace: string | undefined): BrowseNode {
+  return {
+    id: ids.kind(parent.id, resourceId(type)),
+    type: 'kind',
+    parent,
+    context: parent.context,
+    namespace,
+    resource: type,
+    label: pluralTitle(type),
+    description: '',
+    tooltip: `${type.kind} (${resourceId(type)}, ${type.group ? `${type.group}/` : ''}${type.version})`,
+    severity: undefined,
+    icon: 'symbol-class',
+    contextValue: `kubeAtlas.kind:${type.kind.toLowerCase()}`,
+    collapsible: true,
+  };
+}
+
+export function makeMessageNode(parent: BrowseNode, kind: MessageKind, label: string, detail: string, slug: string = kind): BrowseNode {
+  return {
+    id: ids.message(parent.id, slug),
+    type: 'message',
+    parent,
+    context: parent.context,
+    namespace: parent.namespace,
+    messageKind: kind,
+    label,
+    description: '',
+    tooltip: detail ? `${label}\n\n${detail}` : label,
+    severity: kind === 'error' ? 'error' : kind === 'forbidden' ? 'warning' : 'neutral',
+    icon: kind === 'error' ? 'error' : kind === 'forbidden' ? 'lock' : kind === 'loading' ? 'loading~spin' : 'info',
+    contextValue: `kubeAtlas.message.${kind}`,
+    collapsible: false,
+  };
+}
+
+export function makeContainerNodes(pod: BrowseNode, obj: KubeObject): BrowseNode[] {
+  const spec = (obj.spec ?? {}) as { containers?: { name: string; image?: string }[]; initContainers?: { name: string; image?: string }[] };
+  const status = (obj.status ?? {}) as { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
+  const make = (c: { name: string; image?: string }, init: boolean): BrowseNode => {
+    const st = (init ? status.initContainerStatuses : status.containerStatuses)?.find((x) => x.name === c.name);
+    const text = st ? containerStateText(st) : 'Waiting';
+    const sev = !st ? 'progress' : st.state?.running ? (st.ready || init ? 'ok' : 'warning') : st.state?.terminated ? (st.state.terminated.exitCode === 0 ? 'done' : 'error') : 'warning';
+    return {
+      id: `${pod.id}/ct/${encodeURIComponent(c.name)}`,
+      type: 'container',
+      parent: pod,
+      context: pod.context,
+      namespace: obj.metadata.namespace,
+      containerName: c.name,
+      object: obj,
+      label: c.name,
+      description: `${init ? 'init · ' : ''}${text}${st?.restartCount ? ` · ${st.restartCount}↻` : ''}`,
+      tooltip: `Container ${c.name}${init ? ' (init)' : ''}\nImage: ${c.image ?? '?'}\nState: ${text}`,
+      severity: sev,
+      icon: 'package',
+      contextValue: init ? 'kubeAtlas.container:init' : 'kubeAtlas.container:exec:logs',
+      collapsible: false,
+    };
+  };
+  return [...(spec.initContainers ?? []).map((c) => make(c, true)), ...(spec.containers ?? []).map((c) => make(c, false))];
+}
+
+export function iconFor(type: ResourceType, severity: string | undefined): string {
+  if (type.kind === 'Pod' || type.kind === 'Node') {
+    switch (severity) {
+      case 'ok':
+        return 'pass-filled';
+      case 'error':
+        return 'error';
+      case 'warning':
+        return 'warning';
+      case 'progress':
+        return 'sync';
+      case 'done':
+        return 'check';
+      default:
+        return 'circle-outline';
+    }
+  }
+  if (severity === 'error') return 'error';
+  if (severity === 'warning') return 'warning';
+  if (severity === 'progress') return 'sync';
+  return KIND_ICONS[type.kind] ?? 'symbol-object';
+}
+
+const KIND_ICONS: Readonly<Record<string, string>> = {
+  Deployment: 'layers',
+  StatefulSet: 'database',
+  DaemonSet: 'server-process',
+  ReplicaSet: 'layers',
+  Job: 'run-all',
+  CronJob: 'clock',
+  Service: 'plug',
+  Ingress: 'globe',
+  ConfigMap: 'settings',
+  Secret: 'key',
+  PersistentVolumeClaim: 'database',
+  Namespace: 'symbol-namespace',
+  Node: 'server',
+};
+
+function pluralTitle(t: ResourceType): string {
+  // "Deployments", "EndpointSlices", "Widgets": the Kind pluralised reads better than the plural resource.
+  const k = t.kind;
+  if (/(s|x|ch|sh)$/.test(k)) return `${k}es`;
+  if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
+  return `${k}s`;
+}

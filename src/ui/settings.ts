@@ -1,0 +1,21 @@
+// Every setting lives under `kubeAtlas.`; read them in one place.
+import * as vscode from 'vscode';
+
+export const SECTION = 'kubeAtlas';
+
+export interface Settings {
+  kubeconfigFiles: string[];
+  pageSize: number;
+  execTimeoutMs: number;
+  productionContexts: string[];
+}
+
+export function readSettings(): Settings {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  return {
+    kubeconfigFiles: c.get<string[]>('kubeconfigFiles', []).filter((s) => typeof s === 'string' && s.trim()),
+    pageSize: c.get<number>('tree.pageSize', 200),
+    execTimeoutMs: c.get<number>('credentialPluginTimeoutSeconds', 10) * 1000,
+    productionContexts: c.get<string[]>('productionContexts', []),
+  };
+}

@@ -1,0 +1,83 @@
+// Read-only YAML views of cluster objects that update live: each open document holds a lease on
+// the watch that serves its object and re-renders when that object changes. Served from the
+// cache (slimmed: managedFields are not shown), never from kubectl.
+import { dump } from 'js-yaml';
+import * as vscode from 'vscode';
+import type { ClusterManager } from '../kube/clusters/clusterManager';
+import { resourceId, type ResourceType } from '../kube/kinds/resourceType';
+import type { Disposable } from '../kube/util/emitter';
+import type { WatchLease } from '../kube/watch/watchHub';
+
+export const YAML_SCHEME = 'kubeatlas';
+
+export function yamlUri(context: string, type: ResourceType, namespace: string | undefined, name: string): vscode.Uri {
+  const parts = [context, resourceId(type), namespace ?? '_', `${name}.yaml`].map(encodeURIComponent);
+  return vscode.Uri.from({ scheme: YAML_SCHEME, path: `/${parts.join('/')}` });
+}
+
+function parseUri(uri: vscode.Uri): { context: string; rid: string; namespace: string | undefined; name: string } | undefined {
+  const parts = uri.path.split('/').slice(1).map(decodeURIComponent);
+  if (parts.length !== 4) return undefined;
+  const [context, rid, ns, file] = parts as [string, string, string, string];
+  return { context, rid, namespace: ns === '_' ? undefined : ns, name: file.replace(/\.yaml$/, '') };
+}
+
+export class YamlDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.emitter.event;
+  private readonly open = new Map<string, { lease: WatchLease; sub: Disposable }>();
+  private readonly disposables: vscode.Disposable[] = [this.emitter];
+
+  constructor(private readonly clusters: ClusterManager) {
+    this.disposables.push(
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        if (doc.uri.scheme !== YAML_SCHEME) return;
+        const e = this.open.get(doc.uri.toString());
+        if (!e) return;
+        this.open.delete(doc.uri.toString());
+        e.sub.dispose();
+        e.lease.release();
+      }),
+    );
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const p = parseUri(uri);
+    if (!p) return '# Not a Kube Atlas object address.\n';
+    const session = this.clusters.session(p.context);
+    if (!session) return `# Context "${p.context}" is no longer in the kubeconfig.\n`;
+    const state = await session.connect();
+    if (state.phase !== 'ready') return `# Cannot reach context "${p.context}": ${state.phase === 'error' ? state.error.message : state.phase}\n`;
+    const type = state.registry.get(p.rid);
+    if (!type) return `# The cluster no longer serves ${p.rid}.\n`;
+    const key = uri.toString();
+    let entry = this.open.get(key);
+    if (!entry) {
+      // Reuse the tree's cluster-wide watch when there is one; otherwise watch just this namespace.
+      const lease = this.clusters.hub.peek(p.context, type) ? this.clusters.hub.acquire(p.context, type) : this.clusters.hub.acquire(p.context, type, p.namespace);
+      const objKey = p.namespace ? `${p.namespace}/${p.name}` : p.name;
+      const sub = lease.watch.onChange((cs) => {
+        const hit = (o: { metadata: { namespace?: string; name?: string } }): boolean => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name) === objKey;
+        if (cs.relisted || cs.added.some(hit) || cs.deleted.some(hit) || cs.updated.some((u) => hit(u.new))) this.emitter.fire(uri);
+      });
+      entry = { lease, sub };
+      this.open.set(key, entry);
+    }
+    await entry.lease.watch.whenSettled();
+    const obj = entry.lease.watch.store.get(p.namespace ? `${p.namespace}/${p.name}` : p.name);
+    if (!obj) {
+      const st = entry.lease.watch.status;
+      return st.synced ? `# ${type.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name} does not exist (deleted?).\n` : `# Cannot read ${type.plural}: ${st.error?.message ?? st.phase}\n`;
+    }
+    return dump({ apiVersion: obj.apiVersion ?? (type.group ? `${type.group}/${type.version}` : type.version), kind: obj.kind ?? type.kind, ...obj }, { noRefs: true, lineWidth: 120, sortKeys: false });
+  }
+
+  dispose(): void {
+    for (const e of this.open.values()) {
+      e.sub.dispose();
+      e.lease.release();
+    }
+    this.open.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}
