@@ -41,7 +41,7 @@ switch (mode) {
 }
 `;
 
-describe('exec credential plugins', () => {
+describe('exec credential plugins', { timeout: 60_000 }, () => {
   let dir: string;
   let script: string;
   before(() => {

@@ -39,7 +39,7 @@ contexts:
   context: {cluster: dev-cluster, user: sso}
 `;
 
-describe('loadKubeconfigs', () => {
+describe('loadKubeconfigs', { timeout: 60_000 }, () => {
   let dir: string;
   let file: string;
   before(() => {
