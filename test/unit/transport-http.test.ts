@@ -205,6 +205,16 @@ describe('transport requests', { timeout: 60_000 }, () => {
     await t.close();
   });
 
+  it('runs the plugin once more, not once per request, when concurrent requests all get a 401', async () => {
+    let runs = 0;
+    const cache = new ExecCredentialCache({ run: async () => ({ token: runs++ === 0 ? 'expired' : 'good' }) });
+    const t = transport({ exec: { command: 'login', args: [], env: [], apiVersion: 'v1' } }, { execCredentials: cache });
+    const results = await Promise.all(Array.from({ length: 10 }, () => t.request({ path: '/secure' })));
+    assert.deepEqual(new Set(results.map((r) => JSON.stringify(r))), new Set([JSON.stringify({ auth: 'Bearer good' })]));
+    assert.equal(runs, 2);
+    await t.close();
+  });
+
   it('gives up after one retry when the fresh exec credential is rejected too', async () => {
     let runs = 0;
     const cache = new ExecCredentialCache({ run: async () => ({ token: `bad-${runs++}` }) });

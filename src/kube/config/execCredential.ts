@@ -154,8 +154,16 @@ export class ExecCredentialCache {
     return promise;
   }
 
-  /** Forget the user's credential (after the server rejected it), so the next get runs the plugin. */
-  invalidate(userName: string): void {
+  /**
+   * Forget the user's credential (after the server rejected it), so the next get runs the plugin.
+   * With `rejected`, only that credential is dropped: when ten requests fail with the same stale
+   * token, the first invalidation starts one new run and the other nine reuse it.
+   */
+  invalidate(userName: string, rejected?: ExecCredential): void {
+    if (rejected) {
+      for (const [k, v] of this.cached) if (v.userName === userName && v.credential === rejected) this.cached.delete(k);
+      return;
+    }
     this.generation++;
     for (const [k, v] of this.cached) if (v.userName === userName) this.cached.delete(k);
     for (const [k, v] of this.running) if (v.userName === userName) this.running.delete(k);

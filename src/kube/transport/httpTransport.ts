@@ -126,7 +126,7 @@ export class HttpTransport implements KubeTransport {
       if (res.statusCode >= 200 && res.statusCode < 300) return res;
       const text = await res.body.text().catch(() => '');
       await socketReleased();
-      if (res.statusCode === 401 && attempt === 0 && (await this.auth.rejected())) continue;
+      if (res.statusCode === 401 && attempt === 0 && (await this.auth.rejected(auth))) continue;
       const retryAfter = res.headers['retry-after'];
       throw httpStatusError({
         status: res.statusCode,

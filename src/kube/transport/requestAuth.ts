@@ -3,7 +3,7 @@
 // retry can help (an expired exec credential, a rotated token file).
 
 import { promises as fs } from 'node:fs';
-import { displayCommand, type ExecCredentialCache } from '../config/execCredential';
+import { displayCommand, type ExecCredential, type ExecCredentialCache } from '../config/execCredential';
 import type { ClusterEntry, UserEntry } from '../config/types';
 import type { AuthKind } from './httpErrors';
 import { KubeApiError } from './types';
@@ -14,6 +14,8 @@ export interface AuthState {
   headers: Headers;
   /** PEM from an exec plugin; the connection must present it. */
   clientCert?: { cert: string; key: string };
+  /** The exec credential these headers came from, so a 401 invalidates exactly that one. */
+  execCredential?: ExecCredential;
 }
 
 export interface RequestAuthDeps {
@@ -51,7 +53,7 @@ export class RequestAuth {
       case 'exec': {
         const cred = await this.deps.execCredentials.get(u, this.cluster);
         if (cred.token) headers.authorization = `Bearer ${cred.token}`;
-        const state: AuthState = { headers };
+        const state: AuthState = { headers, execCredential: cred };
         if (cred.clientCertificateData && cred.clientKeyData) {
           state.clientCert = { cert: cred.clientCertificateData, key: cred.clientKeyData };
         }
@@ -81,9 +83,9 @@ export class RequestAuth {
    * Called after a 401. Drops what may be stale and says whether one retry can help: a fresh
    * exec credential may be accepted, a token file may have been rotated under us.
    */
-  async rejected(): Promise<boolean> {
+  async rejected(used: AuthState): Promise<boolean> {
     if (this.kind === 'exec') {
-      this.deps.execCredentials.invalidate(this.user.name);
+      this.deps.execCredentials.invalidate(this.user.name, used.execCredential);
       return true;
     }
     if (this.kind === 'token-file') {
