@@ -128,6 +128,17 @@ describe('transport requests', { timeout: 60_000 }, () => {
     await t.close();
   });
 
+  it('delegates legacy auth-provider users to client-node', async () => {
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const idToken = `${part({ alg: 'none' })}.${part({ sub: 'ann', exp: 4102444800 })}.sig`;
+    const config = { 'id-token': idToken, 'client-id': 'kube', 'idp-issuer-url': 'https://idp.invalid' };
+    const t = transport({ authProvider: { name: 'oidc', config } });
+    await t.request({ path: '/echo' });
+    assert.equal(seen.at(-1)!.headers.authorization, `Bearer ${idToken}`);
+    assert.deepEqual(Object.keys(config), ['id-token', 'client-id', 'idp-issuer-url'], 'the merged entry is not modified');
+    await t.close();
+  });
+
   it('honours a path prefix in the server URL', async () => {
     const t = createTransport(kubeconfig({ server: `${server.url}/prefix/`, certificateAuthorityData: b64(pki.caCert) }), 'test');
     assert.deepEqual(await t.request({ path: '/api/v1/namespaces' }), { prefixed: true });

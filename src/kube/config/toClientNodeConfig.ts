@@ -50,7 +50,8 @@ function toCluster(c: ClusterEntry): Cluster {
 }
 
 function toUser(u: UserEntry, ourExec: boolean): User {
-  let authProvider: unknown = u.authProvider;
+  // A copy: client-node writes into auth-provider configs (refreshed tokens, defaults).
+  let authProvider: unknown = u.authProvider ? { name: u.authProvider.name, config: { ...u.authProvider.config } } : undefined;
   let exec: unknown;
   if (u.exec && ourExec) {
     authProvider = { name: OUR_EXEC_PROVIDER, config: {} };
