@@ -1,6 +1,7 @@
 // One kubeconfig context, connected: its transport (one pooled connection per cluster), its
 // server version and its kind registry from discovery. Connecting never throws: failures become
 // a state the tree shows with a fix, and one unreachable cluster never blocks another.
+import { setMaxListeners } from 'node:events';
 import type { ContextEntry } from '../config/types';
 import { discover } from '../kinds/discovery';
 import type { KindRegistry } from '../kinds/kindRegistry';
@@ -60,6 +61,8 @@ export class ClusterSession {
   private async doConnect(): Promise<SessionState> {
     this.set({ phase: 'connecting' });
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.connectTimeoutMs)]);
+    // Legacy discovery sends one request per API group on this signal: dozens of listeners is expected.
+    setMaxListeners(200, signal);
     try {
       const transport = this.transport;
       const [version, registry] = await Promise.all([

@@ -108,7 +108,7 @@ export class HttpTransport implements KubeTransport {
       const auth = await raceAbort(this.auth.current(), signal);
       const dispatcher = await raceAbort(this.dispatcherFor(auth), signal);
       const headers: Record<string, string | string[]> = {
-        accept: 'application/json',
+        accept: req.accept ?? 'application/json',
         'user-agent': this.options.userAgent ?? 'kube-atlas',
         ...auth.headers,
       };

@@ -78,6 +78,19 @@ export class Reflector {
     return this.abort.signal;
   }
 
+  /**
+   * A signal for one list or watch attempt, linked to the reflector's: HTTP clients hang listeners
+   * on the signals they get, and a long-lived signal reused across thousands of reconnects would
+   * collect them.
+   */
+  private attemptSignal(): { signal: AbortSignal; done(): void } {
+    const c = new AbortController();
+    const onAbort = (): void => c.abort();
+    if (this.signal.aborted) c.abort();
+    else this.signal.addEventListener('abort', onAbort, { once: true });
+    return { signal: c.signal, done: () => this.signal.removeEventListener('abort', onAbort) };
+  }
+
   private async run(): Promise<void> {
     while (!this.signal.aborted) {
       try {
@@ -109,8 +122,9 @@ export class Reflector {
     let rv = '';
     for (;;) {
       let page: Awaited<ReturnType<ListerWatcher['list']>>;
+      const attempt = this.attemptSignal();
       try {
-        page = await this.lw.list({ limit: this.opts.pageSize ?? 500, continueToken, resourceVersion: '', signal: this.signal });
+        page = await this.lw.list({ limit: this.opts.pageSize ?? 500, continueToken, resourceVersion: '', signal: attempt.signal });
       } catch (e) {
         // The continue token expired mid-list (410): start the list over, not the whole backoff.
         if (continueToken && e instanceof KubeApiError && e.status === 410) {
@@ -119,6 +133,8 @@ export class Reflector {
           continue;
         }
         throw e;
+      } finally {
+        attempt.done();
       }
       const transform = this.opts.transform;
       for (const o of page.items) items.push(transform ? transform(o) : o);
@@ -136,12 +152,21 @@ export class Reflector {
   }
 
   private async watchOnce(): Promise<void> {
+    const attempt = this.attemptSignal();
+    try {
+      await this.watchStream(attempt.signal);
+    } finally {
+      attempt.done();
+    }
+  }
+
+  private async watchStream(signal: AbortSignal): Promise<void> {
     const started = (this.opts.now ?? Date.now)();
     const events = await this.lw.watch({
       resourceVersion: this.resourceVersion,
       timeoutSeconds: (this.opts.watchTimeoutSeconds ?? randomTimeout)(),
       allowWatchBookmarks: true,
-      signal: this.signal,
+      signal,
     });
     this.sink.status({ phase: 'watching', synced: this.synced });
     let received = 0;
