@@ -130,7 +130,9 @@ export class ExecCredentialCache {
       );
     }
     // Keyed by the plugin's definition too: an edited kubeconfig must not get the old credential.
-    const key = JSON.stringify([user.name, exec.command, exec.args, exec.env, exec.apiVersion, cluster?.server]);
+    // The cluster only matters when the plugin is told which one it is.
+    const forCluster = exec.provideClusterInfo ? cluster?.server : undefined;
+    const key = JSON.stringify([user.name, exec.command, exec.args, exec.env, exec.apiVersion, forCluster]);
     const hit = this.cached.get(key);
     if (hit && (hit.credential.expiresAt === undefined || hit.credential.expiresAt - this.skewMs > this.now())) {
       return Promise.resolve(hit.credential);
