@@ -10,7 +10,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from '../esbuild.mjs';
+import { ensureDependencies } from '../scripts/bootstrap.mjs';
+
+ensureDependencies();
+const { build } = await import('../esbuild.mjs');
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
