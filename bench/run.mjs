@@ -1,0 +1,79 @@
+// `npm run bench [-- --json] [suite] [--pods N --namespaces N --nodes N] [--cluster-dir DIR] [--keep]`
+// Starts (or attaches to) a real cluster, seeds it (default 20,000 pods in 200 namespaces on 500
+// nodes), and runs the benchmarks in bench/*.bench.ts, which print figures with ratios against a
+// reference (kubectl doing the same work) measured in the same run.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDependencies } from '../scripts/bootstrap.mjs';
+
+ensureDependencies();
+const { build } = await import('../esbuild.mjs');
+const root = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(import.meta.url);
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const json = argv.includes('--json');
+const optsWithValue = new Set(['--pods', '--namespaces', '--nodes', '--cluster-dir']);
+const suites = argv.filter((a, i) => !a.startsWith('--') && !optsWithValue.has(argv[i - 1]));
+const say = (m) => (json ? console.error(m) : console.log(m));
+
+await build();
+const b = spawnSync('bash', [join(root, 'test/cluster/build-binaries.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (b.status !== 0) process.exit(1);
+const { startCluster, attachCluster } = require(join(root, 'out/test/cluster/cluster.harness.js'));
+
+let dir = opt('cluster-dir', process.env.KUBE_ATLAS_CLUSTER_DIR);
+let owned = false;
+let cluster;
+if (dir && existsSync(join(dir, 'state.json'))) {
+  cluster = attachCluster(dir);
+  say(`[bench] using the cluster in ${dir}`);
+} else {
+  dir = mkdtempSync(join(tmpdir(), 'kube-atlas-bench-'));
+  owned = !argv.includes('--keep');
+  const t = Date.now();
+  cluster = await startCluster({ dir, nodes: 3 });
+  say(`[bench] cluster started in ${((Date.now() - t) / 1000).toFixed(1)} s (${dir})`);
+}
+
+try {
+  const pods = Number(opt('pods', 20000));
+  const namespaces = Number(opt('namespaces', 200));
+  const nodes = Number(opt('nodes', 500));
+  const existing = await cluster.api.ok('GET', '/api/v1/pods?limit=1&labelSelector=kube-atlas.dev%2Fseed');
+  const have = (existing.metadata?.remainingItemCount ?? -1) + 1;
+  if (have < pods) {
+    say(`[bench] seeding ${pods} pods in ${namespaces} namespaces on ${nodes} nodes…`);
+    const r = await cluster.seed({ namespaces, pods, nodes });
+    say(`[bench] seeded: created in ${r.createSeconds} s, all ready after ${r.readySeconds} s`);
+    const mem = cluster.memory().map((m) => `${m.component} ${m.rssMiB} MiB`).join(', ');
+    say(`[bench] cluster memory: ${mem}`);
+  } else say(`[bench] cluster already holds ${have} seeded pods`);
+  cluster.closeClients();
+  const benches = readdirSync(join(root, 'out/bench')).filter((f) => f.endsWith('.bench.js'));
+  for (const f of benches) {
+    const name = f.replace(/\.bench\.js$/, '');
+    if (suites.length && !suites.includes(name)) continue;
+    say(`\n[bench] ${name}`);
+    const code = await new Promise((resolve) => {
+      const p = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', join(root, 'out/bench', f), ...(json ? ['--json'] : [])], {
+        stdio: 'inherit',
+        env: { ...process.env, KUBE_ATLAS_CLUSTER_DIR: dir, KUBE_ATLAS_BENCH_SUITE: suites[0] ?? '' },
+      });
+      p.on('close', resolve);
+    });
+    if (code !== 0) process.exitCode = 1;
+  }
+} finally {
+  if (owned) {
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  } else if (argv.includes('--keep')) say(`[bench] cluster left running in ${dir}: node test/cluster/cli.mjs down --dir ${dir}`);
+}
