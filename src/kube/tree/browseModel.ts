@@ -567,7 +567,7 @@ export class BrowseModel {
   }
 
   private schedule(): void {
-    this.timer ??= setTimeout(() => this.flush(), this.opts.refreshDelayMs ?? 100);
+    this.timer ??= setTimeout(() => this.flush(), this.opts.refreshDelayMs ?? 70);
   }
 
   /** Fires the smallest set of nodes: a pending ancestor already covers its descendants. */

@@ -32,7 +32,7 @@ export class SharedWatch {
   private readonly batchMs: number;
 
   constructor(lw: ListerWatcher, opts: SharedWatchOptions = {}) {
-    this.batchMs = opts.batchMs ?? 50;
+    this.batchMs = opts.batchMs ?? 30;
     const acc = this.acc;
     this.reflector = new Reflector(
       lw,
