@@ -34,6 +34,7 @@ export function buildConfigs({ production = false } = {}) {
   const testEntries = [
     ...walk(join(root, 'test'), (p) => /\.(test|harness|entry)\.ts$/.test(p) || /test[\\/]suite[\\/]index\.ts$/.test(p)),
     ...walk(join(root, 'bench'), (p) => /\.bench\.ts$/.test(p)),
+    ...walk(join(root, 'scripts'), (p) => /\.entry\.ts$/.test(p)),
   ];
   const configs = [
     {
