@@ -67,7 +67,9 @@ export class BrowseModel {
     this.disposables.push(
       clusters.onDidChangeContexts(() => this.refreshAll()),
       clusters.onDidChangeSession((s) => {
-        const n = this.nodes.get(ids.context(s.context.name));
+        if (!this.nodes.has(ids.context(s.context.name))) return;
+        // roots() re-renders the context nodes in place (same instances), then we announce it.
+        const n = this.roots().find((r) => r.id === ids.context(s.context.name));
         if (n) this.markChanged(n);
       }),
     );
