@@ -1,0 +1,86 @@
+// In the real extension host: the extension reads KUBECONFIG (the test cluster), and its tree
+// follows the cluster live through the public API activate() returns.
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as vscode from 'vscode';
+import type { KubeAtlasApi } from '../../src/extension';
+import type { BrowseNode } from '../../src/kube/tree/nodes';
+
+const run = promisify(execFile);
+
+async function until<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+suite('Live tree in the extension host', () => {
+  const clusterDir = process.env.KUBE_ATLAS_CLUSTER_DIR;
+  const kubectl = (args: string[]) => run(join(clusterDir ?? '', 'bin', 'kubectl'), [`--kubeconfig=${process.env.KUBECONFIG}`, ...args]);
+
+  test('the test cluster is handed to the extension host', () => {
+    assert.ok(clusterDir, 'KUBE_ATLAS_CLUSTER_DIR must name the test cluster (the launcher passes it)');
+    assert.ok(process.env.KUBECONFIG, 'KUBECONFIG must point at the test cluster');
+  });
+
+  test('contexts → namespaces → Deployment → pods, and a Deployment created with kubectl appears by itself', async function () {
+    this.timeout(120_000);
+    const ext = vscode.extensions.getExtension<KubeAtlasApi>('kube-atlas.kube-atlas');
+    assert.ok(ext);
+    const api = await ext.activate();
+    await api.ready;
+    const ns = `inhost-${Date.now().toString(36)}`;
+    await kubectl(['create', 'namespace', ns]);
+    try {
+      const ctx = api.model.roots().find((n) => n.type === 'context');
+      assert.ok(ctx, 'a context node');
+      assert.match(ctx.description, /current/);
+      const find = async (parent: BrowseNode, pred: (n: BrowseNode) => boolean): Promise<BrowseNode | undefined> => {
+        for (const n of await api.model.children(parent)) {
+          if (pred(n)) return n;
+          if (n.type === 'chunk') {
+            const hit = (await api.model.children(n)).find(pred);
+            if (hit) return hit;
+          }
+        }
+        return undefined;
+      };
+      const nsNode = await until(() => find(ctx, (n) => n.type === 'namespace' && n.label === ns), `namespace ${ns} in the tree`);
+      const workloads = await until(() => find(nsNode, (n) => n.label === 'Workloads'), 'Workloads group');
+      const deployments = await until(() => find(workloads, (n) => n.resource?.kind === 'Deployment'), 'Deployments kind');
+      let changed = false;
+      const sub = api.tree.onDidChangeTreeData(() => {
+        changed = true;
+      });
+      await kubectl(['-n', ns, 'create', 'deployment', 'made-outside', '--image=registry.invalid/x:1', '--replicas=2']);
+      await until(() => changed || undefined, 'the tree provider to announce a change');
+      sub.dispose();
+      const dep = await until(() => find(deployments, (n) => n.label === 'made-outside'), 'made-outside in the tree');
+      const pods = await until(async () => {
+        const p = await api.model.children(dep);
+        return p.length === 2 && p.every((x) => /^Running/.test(x.description)) ? p : undefined;
+      }, 'two running pods under the Deployment', 90_000);
+      assert.equal(pods[0]!.type, 'object');
+      // The VS Code tree item for it carries the id, contextValue and a theme icon.
+      const item = await api.tree.getTreeItem(dep);
+      assert.equal(item.id, dep.id);
+      assert.match(String(item.contextValue), /^kubeAtlas\.object\.deployment:scalable:restartable/);
+      assert.ok(item.iconPath instanceof vscode.ThemeIcon);
+      // The live YAML document shows the object and follows it.
+      await vscode.commands.executeCommand('kubeAtlas.openYaml', dep);
+      const doc = await until(() => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'kubeatlas' && d.uri.path.endsWith('/made-outside.yaml')), 'the YAML document');
+      assert.match(doc.getText(), /kind: Deployment/);
+      await kubectl(['-n', ns, 'label', 'deployment', 'made-outside', 'inhost=yes']);
+      await until(() => /inhost: 'yes'|inhost: "yes"|inhost: yes/.test(doc.getText()) || undefined, 'the YAML document to follow the label change');
+      assert.equal(doc.isDirty, false);
+    } finally {
+      await kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
+    }
+  });
+});
