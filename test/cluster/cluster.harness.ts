@@ -38,6 +38,12 @@ export interface StartOptions {
   name?: string;
   /** Per-step readiness timeout. Default 90 s. */
   timeoutMs?: number;
+  /**
+   * Resources kube-apiserver serves without its watch cache, so that compactEtcd() makes a watch
+   * from an older resourceVersion fail with 410 Gone at once. Default ["podtemplates"]: a core
+   * kind nothing else here uses; every other kind keeps the watch cache as in real clusters.
+   */
+  uncachedResources?: string[];
 }
 
 export interface ComponentMemory {
@@ -137,11 +143,24 @@ export class Cluster {
   }
 
   /**
-   * Compacts etcd to its current revision. Watches that then start (or resume) from an older
-   * resourceVersion and are served by etcd get 410 Gone; see the README for the watch cache.
+   * Compacts etcd to its current revision. A watch then started from an older resourceVersion of
+   * a resource served from etcd (state.uncachedResources) gets 410 Gone. Resources behind the
+   * apiserver's watch cache keep serving such watches from the cache's own window, and an open,
+   * caught-up watch is never cut by compaction: use forceWatchExpiry() for those.
    */
   async compactEtcd(): Promise<{ revision: number }> {
     return { revision: await compactToCurrent(this.ports.etcdClient) };
+  }
+
+  /**
+   * Cuts every open watch and makes resuming from its last resourceVersion fail with 410 Gone,
+   * whatever the resource: compacts etcd, then restarts kube-apiserver (whose watch caches start
+   * again at the current revision). This is how a client's relist-after-410 path is exercised.
+   */
+  async forceWatchExpiry(): Promise<{ revision: number }> {
+    const compacted = await this.compactEtcd();
+    await this.restartApiserver();
+    return compacted;
   }
 
   /** Creates fake nodes up to `count` and waits until they are Ready. */
@@ -237,6 +256,7 @@ export async function startCluster(opts: StartOptions): Promise<Cluster> {
     kubeconfig: join(dir, 'kubeconfig'),
     kwokConfig: join(dir, 'kwok.yaml'),
     schedulerConfig: join(dir, 'kube-scheduler.yaml'),
+    uncachedResources: opts.uncachedResources ?? ['podtemplates'],
   };
   await writeKubeconfig(layout.kubeconfig, { server, context: name, user: `${name}-admin`, caCertPath: pki.caCert, certPath: pki.adminCert, keyPath: pki.adminKey });
   const restrictedKubeconfig = join(dir, 'restricted.kubeconfig');
@@ -263,6 +283,7 @@ export async function startCluster(opts: StartOptions): Promise<Cluster> {
     pki: { caCert: pki.caCert, adminCert: pki.adminCert, adminKey: pki.adminKey, restrictedCert: pki.restrictedCert, restrictedKey: pki.restrictedKey },
     podLogFile,
     execScratch,
+    uncachedResources: layout.uncachedResources,
     processes: {},
     startedAt: startedAt.toISOString(),
   };

@@ -16,6 +16,8 @@ export interface Layout {
   kubeconfig: string;
   kwokConfig: string;
   schedulerConfig: string;
+  /** Resources served straight from etcd (watch cache off), e.g. "podtemplates". */
+  uncachedResources: string[];
 }
 
 export const SERVICE_CIDR = '10.96.0.0/16';
@@ -68,6 +70,9 @@ export function apiserverArgs(l: Layout): string[] {
     `--kubelet-certificate-authority=${p.caCert}`,
     '--allow-privileged=true',
     '--profiling=false',
+    // Watches of these resources go to etcd, so an etcd compaction turns a watch from an older
+    // resourceVersion into 410 Gone at once (the watch cache would keep serving it for a while).
+    ...(l.uncachedResources.length ? [`--watch-cache-sizes=${l.uncachedResources.map((r) => `${r}#0`).join(',')}`] : []),
   ];
 }
 

@@ -19,8 +19,15 @@ export async function etcdRevision(port: number): Promise<number> {
   return Number(status.header.revision);
 }
 
-/** Compacts etcd's history up to its current revision; returns that revision. */
+/**
+ * Compacts etcd's history up to its current revision; returns that revision. Two writes to a
+ * key outside the apiserver's /registry come first: a watch from resourceVersion r starts at
+ * r+1, so only when the compaction point is at least r+2 is every resourceVersion a client saw
+ * before this call too old to watch from.
+ */
 export async function compactToCurrent(port: number): Promise<number> {
+  const key = Buffer.from('/kube-atlas/compaction-marker').toString('base64');
+  for (const value of ['a', 'b']) await post(port, '/v3/kv/put', { key, value: Buffer.from(value).toString('base64') });
   const revision = await etcdRevision(port);
   await post(port, '/v3/kv/compaction', { revision: String(revision), physical: true });
   return revision;

@@ -34,6 +34,8 @@ export interface ClusterState {
   /** CRI-format log file KWOK serves as every container's log. */
   podLogFile: string;
   execScratch: string;
+  /** Resources the apiserver serves without its watch cache (see components.ts). */
+  uncachedResources: string[];
   processes: Partial<Record<Component, ProcessRecord>>;
   startedAt: string;
   readyAt?: string;
