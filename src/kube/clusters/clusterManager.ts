@@ -64,13 +64,67 @@ export class ClusterManager {
     const ctx = merged?.contexts.find((c) => c.name === contextName);
     if (!merged || !ctx) return undefined;
     const session = new ClusterSession(ctx, () => this.makeTransport(merged, contextName));
+    let crdWatch: { release(): void } | undefined;
     session.onDidChangeState((s) => {
+      if (s.phase === 'ready' && !crdWatch) crdWatch = this.followCrds(session);
+      if (s.phase !== 'ready' && crdWatch) {
+        crdWatch.release();
+        crdWatch = undefined;
+      }
       if (s.phase === 'ready') this.log.info(`Connected to "${contextName}" (${s.version}, ${s.registry.all.length} resource types)`);
       if (s.phase === 'error') this.log.warn(`Cannot connect to "${contextName}": ${s.error.message}`);
       this.sessionChanged.fire(session);
     });
     this.sessions.set(contextName, { session, fingerprint: fingerprint(merged, contextName) });
     return session;
+  }
+
+  /**
+   * Watches CustomResourceDefinitions so kinds added or removed while we run show up: after any
+   * change, discovery is re-read until it agrees with the Established CRDs (the apiserver
+   * publishes a new CRD in discovery a moment after it is Established). Skipped where RBAC
+   * forbids reading CRDs.
+   */
+  private followCrds(session: ClusterSession): { release(): void } | undefined {
+    const st = session.state;
+    const crdType = st.phase === 'ready' ? st.registry.get('customresourcedefinitions.apiextensions.k8s.io') : undefined;
+    if (!crdType) return undefined;
+    const lease = this.hub.acquire(session.context.name, crdType);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let attempts = 0;
+    const inSync = (): boolean => {
+      const now = session.state;
+      if (now.phase !== 'ready') return true;
+      const established = [...lease.watch.store.list()].filter((crd) =>
+        ((crd.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True'),
+      );
+      const served = established.map((crd) => `${(crd.spec as { names?: { plural?: string } })?.names?.plural}.${(crd.spec as { group?: string })?.group}`);
+      const known = new Set(now.registry.all.filter((r) => r.treeGroup === 'Custom Resources').map((r) => `${r.plural}.${r.group}`));
+      return served.every((id) => known.has(id));
+    };
+    const schedule = (delayMs: number): void => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(async () => {
+        timer = undefined;
+        await session.rediscover();
+        if (!inSync() && ++attempts < 20) schedule(Math.min(5000, 250 * attempts));
+      }, delayMs);
+    };
+    // Every delivery (the initial list included: a CRD may be created while we connect) is
+    // checked against the registry; only a disagreement costs a rediscovery.
+    const sub = lease.watch.onChange((cs) => {
+      // A removal is not visible in the Established set any more: always rediscover on one.
+      if (cs.deleted.length === 0 && inSync()) return;
+      attempts = 0;
+      schedule(200);
+    });
+    return {
+      release: () => {
+        if (timer) clearTimeout(timer);
+        sub.dispose();
+        lease.release();
+      },
+    };
   }
 
   /** Drops a context's connection and watches so the next use reconnects (the Retry action). */

@@ -48,6 +48,21 @@ export class ClusterSession {
     return this.connecting;
   }
 
+  /**
+   * Re-reads discovery (CRDs were added or removed) and swaps in the new registry; keeps the old
+   * one if discovery fails, since a transient error must not empty the tree.
+   */
+  async rediscover(): Promise<void> {
+    if (this.current.phase !== 'ready') return;
+    const version = this.current.version;
+    try {
+      const registry = await discover(this.transport, this.abort.signal);
+      if (this.current.phase === 'ready') this.set({ phase: 'ready', version, registry });
+    } catch {
+      // Next CRD change tries again.
+    }
+  }
+
   /** Forget the connection state (after kubeconfig changes or when the user retries). */
   async reset(): Promise<void> {
     this.abort.abort();

@@ -138,7 +138,7 @@ export class BrowseModel {
     } else if (type.kind !== 'Node') {
       path.push((n) => n.type === 'group' && n.group === 'Cluster');
     }
-    path.push((n) => n.type === 'kind' && n.resource === type);
+    path.push((n) => n.type === 'kind' && n.resource !== undefined && resourceId(n.resource) === resourceId(type));
     path.push((n) => n.type === 'object' && n.label === name);
     for (const step of path) {
       const hit = await this.findIn(level, step);

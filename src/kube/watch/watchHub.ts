@@ -75,6 +75,11 @@ export class WatchHub {
     return this.entries.get(watchKey(context, type, type.namespaced ? namespace : undefined))?.watch;
   }
 
+  /** Keys (`context|resource|namespace or *`) of the running watches. */
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
   /** Number of running watches (for tests and the status bar). */
   get size(): number {
     return this.entries.size;
