@@ -52,6 +52,10 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     for (const p of merged.problems) log.warn(`Kubeconfig problem${p.file ? ` in ${p.file}${p.line ? `:${p.line}` : ''}` : ''}: ${p.message} — ${p.hint}`);
     await clusters.setKubeconfig(merged);
     statusBar.update();
+    // Connect the current context right away so its node shows reachability and version; other
+    // contexts connect when opened (their credential plugins may prompt or be slow).
+    const current = statusBar.currentContext();
+    if (current) void clusters.session(current)?.connect();
   };
 
   const ready = source.load(kubeconfigPaths()).then(adopt, (e: unknown) => log.error(`Could not read the kubeconfig: ${String(e)}`));
