@@ -11,7 +11,7 @@ import { apiserverArgs, controllerManagerArgs, etcdArgs, kwokArgs, type Layout, 
 import { compactToCurrent, etcdHealthy } from './harness/etcd';
 import { ApiClient, probe } from './harness/http';
 import { generatePki } from './harness/pki';
-import { isRunning, logTail, type ProcessRecord, rssKiB, spawnDetached, stopProcess } from './harness/procs';
+import { isRunning, logTail, type ProcessRecord, processesUnder, rssKiB, spawnDetached, stopProcess } from './harness/procs';
 import { criLogLine, LOOPBACK_SERVER_SOURCE, renderKwokConfig } from './harness/kwok-config';
 import { writeKubeconfig } from './harness/kubeconfig';
 import { ensureNodes } from './harness/nodes';
@@ -179,13 +179,30 @@ export class Cluster {
       const rec = this.state.processes[c];
       if (rec) await stopProcess(rec);
     }
-    const left = COMPONENTS.filter((c) => {
-      const rec = this.state.processes[c];
-      return rec !== undefined && isRunning(rec);
-    });
+    // Components that state.json does not know about (a spawner that died before recording).
+    for (const stray of processesUnder(this.binDir)) await stopProcess(stray);
+    const left = [
+      ...COMPONENTS.filter((c) => {
+        const rec = this.state.processes[c];
+        return rec !== undefined && isRunning(rec);
+      }),
+      ...processesUnder(this.binDir).map((p) => `${p.command} (pid ${p.pid})`),
+    ];
     if (left.length) throw new Error(`Still running after stop: ${left.join(', ')}`);
     this.state.processes = {};
     writeState(this.state);
+  }
+
+  /** SIGKILLs every recorded process group without waiting: a last resort for exit handlers. */
+  killNow(): void {
+    for (const rec of Object.values(this.state.processes)) {
+      if (!isRunning(rec)) continue;
+      try {
+        process.kill(-rec.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   }
 
   closeClients(): void {
@@ -235,6 +252,8 @@ export async function startCluster(opts: StartOptions): Promise<Cluster> {
     const alive = Object.entries(old.running()).filter(([, up]) => up);
     if (alive.length) throw new Error(`A cluster is already running in ${dir} (${alive.map(([c]) => c).join(', ')}): attach to it or stop it first (node test/cluster/cli.mjs down --dir ${dir}).`);
   }
+  const strays = processesUnder(join(dir, 'bin'));
+  if (strays.length) throw new Error(`Processes of an earlier cluster still run from ${dir}/bin (pids ${strays.map((p) => p.pid).join(', ')}): stop them first (node test/cluster/cli.mjs down --dir ${dir}).`);
   // A fresh cluster every time: old etcd data would hold objects from an earlier run.
   for (const sub of ['etcd', 'pki', 'logs', 'exec-scratch', 'pod-logs']) rmSync(join(dir, sub), { recursive: true, force: true });
   for (const sub of ['logs', 'exec-scratch', 'pod-logs']) mkdirSync(join(dir, sub), { recursive: true });

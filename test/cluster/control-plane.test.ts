@@ -1,19 +1,15 @@
 // The control plane behaves like a real cluster: versions, Ready nodes, Deployments rolling out
 // to pods with IPs, Services with ready EndpointSlice endpoints, RBAC answering 403 and 200.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { RESTRICTED_NAMESPACE, waitFor } from './cluster.harness';
 import { uniqueName, useCluster } from './harness/use-cluster';
 import { createNamespace, deleteNamespace, deployWebApp, type EndpointSlice, isReady, type Pod } from './harness/workloads';
 
-const cluster = useCluster();
 const ns = uniqueName('t-control-plane');
-
-before(async () => {
-  await createNamespace(cluster().api, ns);
-});
-after(async () => {
-  await deleteNamespace(cluster().api, ns);
+const cluster = useCluster({
+  setup: (c) => createNamespace(c.api, ns),
+  teardown: (c) => deleteNamespace(c.api, ns),
 });
 
 test('serves Kubernetes v1.36.3 and reports every component healthy', async () => {

@@ -6,25 +6,25 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Exec, KubeConfig, type V1Status } from '@kubernetes/client-node';
 import { INITIAL_POD_LOG, waitFor } from './cluster.harness';
 import { uniqueName, useCluster } from './harness/use-cluster';
 import { createNamespace, deleteNamespace, deployWebApp } from './harness/workloads';
 
-const cluster = useCluster();
 const ns = uniqueName('t-streaming');
 let pod = '';
 const children: ChildProcess[] = [];
-
-before(async () => {
-  await createNamespace(cluster().api, ns);
-  const pods = await deployWebApp(cluster().api, ns, 'shell', 1);
-  pod = pods[0]?.metadata.name ?? '';
-});
-after(async () => {
-  for (const child of children) child.kill();
-  await deleteNamespace(cluster().api, ns);
+const cluster = useCluster({
+  setup: async (c) => {
+    await createNamespace(c.api, ns);
+    const pods = await deployWebApp(c.api, ns, 'shell', 1);
+    pod = pods[0]?.metadata.name ?? '';
+  },
+  teardown: async (c) => {
+    for (const child of children) child.kill();
+    await deleteNamespace(c.api, ns);
+  },
 });
 
 /** Starts a long-running kubectl and collects its output, so tests can wait for lines. */

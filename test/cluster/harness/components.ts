@@ -68,6 +68,9 @@ export function apiserverArgs(l: Layout): string[] {
     `--kubelet-client-certificate=${p.kubeletClientCert}`,
     `--kubelet-client-key=${p.kubeletClientKey}`,
     `--kubelet-certificate-authority=${p.caCert}`,
+    // Without it, SIGTERM waits for the HTTP server's 60 s shutdown timeout while controllers hold
+    // watches open; with it, open watches are closed at once (clients see them end and resume).
+    '--shutdown-watch-termination-grace-period=2s',
     '--allow-privileged=true',
     '--profiling=false',
     // Watches of these resources go to etcd, so an etcd compaction turns a watch from an older

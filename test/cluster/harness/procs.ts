@@ -1,7 +1,7 @@
 // Detached component processes that outlive the Node process that started them (cluster:up exits
 // while the cluster keeps running) and can be stopped later from another process via state.json.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { waitFor } from './wait';
 
 export interface ProcessRecord {
@@ -92,4 +92,27 @@ export function rssKiB(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Live processes whose executable path lies under `binDir` (the cluster's dir/bin links): how
+ * stop() finds a component that is not, or no longer, in state.json, e.g. after a crash of the
+ * process that spawned it before it could record the pid.
+ */
+export function processesUnder(binDir: string): ProcessRecord[] {
+  const prefix = binDir.endsWith('/') ? binDir : `${binDir}/`;
+  const found: ProcessRecord[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const stat = procStat(pid);
+      if (!argv[0]?.startsWith(prefix) || !stat || stat.state === 'Z') continue;
+      found.push({ pid, startTime: stat.startTime, command: argv[0], args: argv.slice(1, -1), log: '' });
+    } catch {
+      // exited while we looked
+    }
+  }
+  return found;
 }

@@ -9,33 +9,58 @@ import { attachCluster, type Cluster, startCluster } from '../cluster.harness';
 
 export const CLUSTER_DIR_ENV = 'KUBE_ATLAS_CLUSTER_DIR';
 
-/** Registers before/after hooks at the top level of a test file; call the getter inside tests. */
-export function useCluster(opts: { nodes?: number } = {}): () => Cluster {
+export interface UseClusterOptions {
+  /** Fake nodes of a cluster started for this file alone. Default 3. */
+  nodes?: number;
+  /** Runs once the cluster is up, before any test (e.g. create the file's namespace). */
+  setup?: (cluster: Cluster) => Promise<void>;
+  /** Runs after the last test, before a cluster owned by this file is stopped. */
+  teardown?: (cluster: Cluster) => Promise<void>;
+}
+
+/**
+ * Registers before/after hooks at the top level of a test file; call the getter inside tests.
+ * Put per-file setup in `setup`/`teardown` rather than in hooks of your own: on Node 20,
+ * top-level before() hooks start concurrently, so a second hook would not wait for the cluster.
+ */
+export function useCluster(opts: UseClusterOptions = {}): () => Cluster {
   let cluster: Cluster | undefined;
   let ownedDir: string | undefined;
   before(async () => {
     const shared = process.env[CLUSTER_DIR_ENV];
     if (shared) {
       cluster = attachCluster(shared);
-      return;
+    } else {
+      ownedDir = mkdtempSync(join(tmpdir(), 'kube-atlas-cluster-'));
+      cluster = await startCluster({ dir: ownedDir, nodes: opts.nodes ?? 3, name: 'kube-atlas-test' });
+      // If the test process dies (timeout, Ctrl-C) before after() runs, leave no cluster behind.
+      const owned = cluster;
+      process.once('exit', () => owned.killNow());
     }
-    ownedDir = mkdtempSync(join(tmpdir(), 'kube-atlas-cluster-'));
-    cluster = await startCluster({ dir: ownedDir, nodes: opts.nodes ?? 3, name: 'kube-atlas-test' });
+    await opts.setup?.(cluster);
   });
   after(async () => {
     if (!cluster) return;
-    if (ownedDir) {
-      await cluster.stop();
-      rmSync(ownedDir, { recursive: true, force: true });
-    } else {
-      // Keep-alive sockets would keep this test process alive.
-      cluster.closeClients();
+    try {
+      await opts.teardown?.(cluster);
+    } finally {
+      await release(cluster, ownedDir);
     }
   });
   return () => {
     if (!cluster) throw new Error('The cluster is not up: useCluster() hooks did not run');
     return cluster;
   };
+}
+
+async function release(cluster: Cluster, ownedDir: string | undefined): Promise<void> {
+  if (ownedDir) {
+    await cluster.stop();
+    rmSync(ownedDir, { recursive: true, force: true });
+  } else {
+    // Keep-alive sockets would keep this test process alive.
+    cluster.closeClients();
+  }
 }
 
 /** A namespace name unique to this run, so test files never collide on a shared cluster. */
