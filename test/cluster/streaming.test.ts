@@ -84,9 +84,13 @@ test('client-node Exec speaks the websocket exec protocol: stdout, stderr, stdin
   assert.equal(failed.status.details?.causes?.find((c) => c.reason === 'ExitCode')?.message, '3');
 });
 
+// KWOK opens the PTY at 0x0 and applies the client's size when the resize message arrives, a
+// moment after the command starts; so the script polls (bounded) for the size to land.
+const TTY_SCRIPT = 'test -t 0 && echo "tty=yes"; i=0; while [ "$(stty size)" = "0 0" ] && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.05; done; echo "size=$(stty size)"; exit 5';
+
 test('kubectl exec -it gets a real TTY with the size of the client terminal (node-pty)', async () => {
   const pty = await import('node-pty');
-  const term = pty.spawn(join(cluster().binDir, 'kubectl'), [`--kubeconfig=${cluster().kubeconfig}`, 'exec', '-it', '-n', ns, pod, '--', 'sh', '-c', 'test -t 0 && echo "tty=yes"; stty size; exit 5'], {
+  const term = pty.spawn(join(cluster().binDir, 'kubectl'), [`--kubeconfig=${cluster().kubeconfig}`, 'exec', '-it', '-n', ns, pod, '--', 'sh', '-c', TTY_SCRIPT], {
     name: 'xterm-256color',
     cols: 123,
     rows: 45,
@@ -98,7 +102,7 @@ test('kubectl exec -it gets a real TTY with the size of the client terminal (nod
   });
   const exitCode = await new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
   assert.match(out, /tty=yes/);
-  assert.match(out, /45 123/);
+  assert.match(out, /size=45 123/);
   assert.equal(exitCode, 5);
 });
 
