@@ -1,11 +1,8 @@
 // Where the control-plane binaries come from: build-binaries.sh builds them once per version into
 // a cache outside the repo and prints the bin dir; every later call returns at once.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
 
 export const BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'kwok'] as const;
 
@@ -28,12 +25,27 @@ export function repoRoot(): string {
  */
 export async function ensureBinaries(): Promise<string> {
   const override = process.env.KUBE_ATLAS_BIN_DIR;
-  const binDir = override
-    ? resolve(override)
-    : (await run('bash', [join(repoRoot(), 'test', 'cluster', 'build-binaries.sh')], { maxBuffer: 1 << 20, timeout: 90 * 60_000 }).catch((err: { stderr?: string; message: string }) => {
-        throw new Error(`build-binaries.sh failed: ${err.message}\n${(err.stderr ?? '').slice(-4000)}`);
-      })).stdout.trim().split('\n').pop() ?? '';
+  const binDir = override ? resolve(override) : await runBuildScript();
   const missing = BINARIES.filter((b) => !existsSync(join(binDir, b)));
   if (missing.length) throw new Error(`Missing ${missing.join(', ')} in ${binDir}: run test/cluster/build-binaries.sh`);
   return binDir;
+}
+
+/** Runs build-binaries.sh with its progress on our stderr (a cold build is long and silent
+ * otherwise); its last stdout line is the bin dir. */
+function runBuildScript(): Promise<string> {
+  const script = join(repoRoot(), 'test', 'cluster', 'build-binaries.sh');
+  return new Promise((resolvePath, reject) => {
+    const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const last = out.trim().split('\n').pop();
+      if (code === 0 && last) resolvePath(last);
+      else reject(new Error(`${script} failed (exit ${code}); its log is above`));
+    });
+  });
 }
