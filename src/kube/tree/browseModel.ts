@@ -523,14 +523,22 @@ export class BrowseModel {
     for (const o of cs.added) touched.add(o.metadata.namespace);
     for (const o of cs.deleted) touched.add(o.metadata.namespace);
     if (rid === 'namespaces') {
-      if (cs.added.length || cs.deleted.length || cs.relisted) this.markId(ids.context(ctx));
+      // Namespace rows are recomputed with their parent (a phase change shows too).
+      if (cs.added.length || cs.deleted.length || cs.updated.length || cs.relisted) this.markId(ids.context(ctx));
     } else if (!type.namespaced) {
       const parent = type.kind === 'Node' ? ids.context(ctx) : ids.clusterFolder(ctx);
-      if (touched.size || cs.relisted) this.markId(ids.kind(parent, rid));
+      if (touched.size || cs.relisted || cs.updated.length) this.markKind(ids.kind(parent, rid));
     } else {
-      for (const ns of touched) if (ns) this.markId(ids.kind(ids.group(ctx, ns, type.treeGroup), rid));
+      for (const ns of touched) if (ns) this.markKind(ids.kind(ids.group(ctx, ns, type.treeGroup), rid));
     }
     const now = this.now();
+    // After a relist, objects we already show may arrive as "added": refresh their nodes too.
+    for (const o of cs.added) {
+      for (const n of this.byUid.get(o.metadata.uid ?? '') ?? []) {
+        applyObject(n, n.resource ?? type, o, now);
+        this.markChanged(n);
+      }
+    }
     for (const u of cs.updated) {
       for (const n of this.byUid.get(u.new.metadata.uid ?? '') ?? []) {
         applyObject(n, n.resource ?? type, u.new, now);
@@ -538,7 +546,7 @@ export class BrowseModel {
       }
       // Status changes alter the "need attention" count of the kind node.
       if (type.namespaced && u.new.metadata.namespace && summarize(type.kind, u.old).severity !== summarize(type.kind, u.new).severity) {
-        this.markId(ids.kind(ids.group(ctx, u.new.metadata.namespace, type.treeGroup), rid));
+        this.markKind(ids.kind(ids.group(ctx, u.new.metadata.namespace, type.treeGroup), rid));
       }
     }
     // Workloads show the pods (or ReplicaSets' pods) they own: tell them when those change.
@@ -556,6 +564,20 @@ export class BrowseModel {
     const w = this.clusters.hub.peek(ctx, rsType) ?? this.clusters.hub.peek(ctx, rsType, namespace);
     const rs = w?.store.get(`${namespace}/${rsName}`);
     for (const ref of rs?.metadata.ownerReferences ?? []) for (const owner of this.byUid.get(ref.uid ?? '') ?? []) this.markChanged(owner);
+  }
+
+  /**
+   * Re-describes a kind node (its count) before announcing it: VS Code asks for the item itself
+   * before it asks for its children, so the description must already be current.
+   */
+  private markKind(id: string): void {
+    const n = this.nodes.get(id);
+    if (!n?.resource) return;
+    const cw = this.clusters.hub.peek(n.context, n.resource);
+    const nw = n.namespace ? this.clusters.hub.peek(n.context, n.resource, n.namespace) : undefined;
+    if (cw?.status.synced) this.describeKind(n, { watch: cw, namespaced: false });
+    else if (nw?.status.synced) this.describeKind(n, { watch: nw, namespaced: true });
+    this.markChanged(n);
   }
 
   private markId(id: string): void {
