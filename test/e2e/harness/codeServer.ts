@@ -61,6 +61,7 @@ export const DEFAULT_SETTINGS: Record<string, unknown> = {
   'extensions.ignoreRecommendations': true,
   'security.workspace.trust.enabled': false,
   'window.commandCenter': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   // The DOM renderer keeps terminal text readable from the page (no WebGL in headless Chromium).
   'terminal.integrated.gpuAcceleration': 'off',
   'terminal.integrated.enablePersistentSessions': false,

@@ -1,55 +1,99 @@
 // Drives the real VS Code workbench in the page like a user: open our view, read and expand tree
-// items, run palette commands, read notifications and the Output channel, type into a terminal,
-// find a webview frame, take screenshots. Every wait is on a condition with a deadline.
-import type { Frame, Page } from 'playwright-core';
+// items, run palette commands, pick quick-pick items, read notifications and Output channels, type
+// into a terminal and read it back, find a webview's frame, take screenshots. Every wait is on a
+// condition with a deadline; selectors are the workbench's own classes and ARIA attributes as of
+// VS Code 1.139 (code-server 4.139.1).
 import { join } from 'node:path';
+import type { ElementHandle, Frame, Locator, Page } from 'playwright-core';
 import { artifactsDir } from './paths';
 import { waitFor } from './wait';
 
 export interface TreeRow {
   label: string;
   description: string;
+  /** aria-level: 1 for roots. */
   level: number;
+  /** undefined for leaves. */
   expanded: boolean | undefined;
+  /** The row's full aria-label (label, description and tooltip-ish text the item exposes). */
+  ariaLabel: string;
 }
 
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface NotificationItem {
+  severity: Severity;
+  message: string;
+  /** e.g. "Kube Atlas" (the extension that raised it), when the workbench names one. */
+  source: string;
+}
+
+const cssString = (s: string): string => JSON.stringify(s);
+
 export class Workbench {
-  constructor(readonly page: Page) {}
+  constructor(
+    readonly page: Page,
+    readonly defaultTimeoutMs = 30_000,
+  ) {}
 
+  /** The workbench has rendered its parts and the remote extension host is connected. */
   async waitReady(timeoutMs = 60_000): Promise<void> {
-    await this.page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: timeoutMs });
-    await this.page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: timeoutMs });
-  }
-
-  /** Clicks the activity-bar entry titled `title` and waits for its side bar to show. */
-  async openView(title: string, timeoutMs = 30_000): Promise<void> {
-    const item = this.page.locator(`.part.activitybar .action-item a[aria-label^="${title}"], .part.activitybar .action-item[aria-label^="${title}"]`).first();
-    await item.waitFor({ timeout: timeoutMs });
-    const active = await this.page.locator(`.part.sidebar .composite.title h2[title^="${title}"], .part.sidebar .title-label h2`).first().textContent().catch(() => '');
-    if (!active?.toUpperCase().includes(title.toUpperCase())) await item.click();
-    await waitFor(async () => ((await this.page.locator('.part.sidebar .title-label h2').first().textContent()) ?? '').toUpperCase().includes(title.toUpperCase()), {
-      timeoutMs,
-      what: `side bar "${title}"`,
-    });
-  }
-
-  /** The rendered rows of the view pane titled `viewTitle` (only what is scrolled into view). */
-  async treeItems(viewTitle: string): Promise<TreeRow[]> {
-    const pane = this.viewPane(viewTitle);
-    return pane.locator('.monaco-list-row').evaluateAll((rows) =>
-      rows.map((r) => ({
-        label: (r.querySelector('.label-name')?.textContent ?? '').trim(),
-        description: (r.querySelector('.label-description')?.textContent ?? '').trim(),
-        level: Number(r.getAttribute('aria-level') ?? 0),
-        expanded: r.hasAttribute('aria-expanded') ? r.getAttribute('aria-expanded') === 'true' : undefined,
-      })),
+    const started = Date.now();
+    await this.page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: timeoutMs });
+    await this.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: timeoutMs });
+    // The remote indicator in the status bar leaves its "opening" state once the server connection is up.
+    await waitFor(
+      async () => {
+        const label = (await this.page.locator('#status\\.host').first().getAttribute('aria-label').catch(() => null)) ?? '';
+        return !/opening|reconnecting|disconnected/i.test(label);
+      },
+      { timeoutMs: Math.max(1_000, timeoutMs - (Date.now() - started)), what: 'the remote connection' },
     );
   }
 
+  /** Clicks the activity-bar entry titled `title` unless its container is showing already. */
+  async openView(title: string, timeoutMs = this.defaultTimeoutMs): Promise<void> {
+    const tab = this.activityItem(title);
+    await tab.waitFor({ timeout: timeoutMs });
+    const showing = async () =>
+      (await tab.getAttribute('aria-selected')) === 'true' && (await this.page.locator('.part.sidebar').isVisible());
+    // Clicking the selected entry would hide the side bar, so only click when it is not showing.
+    if (!(await showing())) await tab.click();
+    await waitFor(showing, { timeoutMs, what: `the "${title}" view container to show` });
+  }
+
+  /** The rendered rows of the view titled `viewTitle` (only rows scrolled into view exist). */
+  async treeItems(viewTitle: string): Promise<TreeRow[]> {
+    return this.viewPane(viewTitle)
+      .locator('.monaco-list-row')
+      .evaluateAll((rows) =>
+        rows
+          .map((r) => ({
+            top: Number.parseFloat(/top:\s*([-\d.]+)px/.exec(r.getAttribute('style') ?? '')?.[1] ?? '0'),
+            label: (r.querySelector('.label-name')?.textContent ?? '').trim(),
+            description: (r.querySelector('.label-description')?.textContent ?? '').trim(),
+            level: Number(r.getAttribute('aria-level') ?? 0),
+            expanded: r.hasAttribute('aria-expanded') ? r.getAttribute('aria-expanded') === 'true' : undefined,
+            ariaLabel: r.getAttribute('aria-label') ?? '',
+          }))
+          .sort((a, b) => a.top - b.top)
+          .map(({ top: _top, ...row }) => row),
+      );
+  }
+
   /** Waits for a row whose label matches, optionally at a tree level. */
-  async waitForItem(viewTitle: string, label: string | RegExp, opts: { level?: number; timeoutMs?: number } = {}): Promise<TreeRow> {
-    const match = (r: TreeRow): boolean => (typeof label === 'string' ? r.label === label : label.test(r.label)) && (opts.level === undefined || r.level === opts.level);
-    return waitFor(async () => (await this.treeItems(viewTitle)).find(match), { timeoutMs: opts.timeoutMs ?? 30_000, what: `tree item ${String(label)} in ${viewTitle}` });
+  async waitForItem(
+    viewTitle: string,
+    label: string | RegExp,
+    opts: { level?: number; timeoutMs?: number } = {},
+  ): Promise<TreeRow> {
+    const match = (r: TreeRow): boolean =>
+      (typeof label === 'string' ? r.label === label : label.test(r.label)) &&
+      (opts.level === undefined || r.level === opts.level);
+    return waitFor(async () => (await this.treeItems(viewTitle)).find(match), {
+      timeoutMs: opts.timeoutMs ?? this.defaultTimeoutMs,
+      what: `tree item ${String(label)} in ${viewTitle}`,
+    });
   }
 
   /** Expands the row with this label (clicking its twistie) unless it is expanded already. */
@@ -57,83 +101,271 @@ export class Workbench {
     const row = await this.row(viewTitle, label, level);
     if ((await row.getAttribute('aria-expanded')) === 'true') return;
     await row.locator('.monaco-tl-twistie').click();
-    await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', { what: `${label} expanded` });
+    await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', {
+      timeoutMs: this.defaultTimeoutMs,
+      what: `${label} expanded`,
+    });
+  }
+
+  /** Collapses the row with this label unless it is collapsed already. */
+  async collapse(viewTitle: string, label: string, level?: number): Promise<void> {
+    const row = await this.row(viewTitle, label, level);
+    if ((await row.getAttribute('aria-expanded')) !== 'true') return;
+    await row.locator('.monaco-tl-twistie').click();
+    await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'false', {
+      timeoutMs: this.defaultTimeoutMs,
+      what: `${label} collapsed`,
+    });
   }
 
   async clickItem(viewTitle: string, label: string, level?: number): Promise<void> {
     await (await this.row(viewTitle, label, level)).click();
   }
 
-  /** Runs a command from the palette by its title (e.g. "Kube Atlas: Show Log"). */
-  async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
+  /** Opens the row's context menu and clicks the entry titled `action`. */
+  async contextMenu(viewTitle: string, label: string, action: string, level?: number): Promise<void> {
+    await (await this.row(viewTitle, label, level)).click({ button: 'right' });
+    const item = this.page.locator('.context-view .monaco-menu .action-item', {
+      has: this.page.locator(`.action-label[aria-label=${cssString(action)}]`),
+    });
+    await item.first().waitFor({ timeout: this.defaultTimeoutMs });
+    await item.first().click();
+  }
+
+  /**
+   * Runs a command from the palette by its exact title as the palette shows it, category included
+   * (e.g. "Kube Atlas: Show Log"). Resolves once the palette has accepted it: the widget closed, or
+   * it turned into the command's own quick pick.
+   */
+  async runCommand(title: string, timeoutMs = this.defaultTimeoutMs): Promise<void> {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await waitFor(
+      async () => {
+        if (!(await input.isVisible())) await this.page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible', timeout: 2_000 });
+        return true;
+      },
+      { timeoutMs, what: 'the command palette' },
+    );
     await input.fill(`>${title}`);
-    const option = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-    await option.waitFor({ timeout: 15_000 });
-    await input.press('Enter');
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+    const option = await this.findQuickPickRow(title, timeoutMs).catch(async () => {
+      const shown = await this.quickPickLabels();
+      throw new Error(`no command titled "${title}" in the palette (it shows: ${shown.join(' | ') || 'nothing'})`);
+    });
+    await option.click();
+    await waitFor(async () => !(await input.isVisible()) || (await input.inputValue()) !== `>${title}`, {
+      timeoutMs,
+      what: `the palette to accept "${title}"`,
+    });
   }
 
-  /** Messages in the Notifications center (toasts are off under the smoke-test driver). */
-  async notifications(): Promise<string[]> {
+  /** Labels of the rows the open quick pick shows. */
+  async quickPickLabels(): Promise<string[]> {
+    return this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+  }
+
+  /** Picks the item labelled `label` in the open quick pick (typing it first narrows long lists). */
+  async pickQuickItem(label: string | RegExp, opts: { type?: string; timeoutMs?: number } = {}): Promise<void> {
+    const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: timeoutMs });
+    if (opts.type !== undefined) await input.fill(opts.type);
+    const row = await this.findQuickPickRow(label, timeoutMs);
+    await row.click();
+  }
+
+  /** Notifications in the Notifications center (toasts are off under the smoke-test driver). */
+  async notificationItems(): Promise<NotificationItem[]> {
     await this.runCommand('Notifications: Show Notifications');
-    const items = this.page.locator('.notifications-center .notification-list-item-message');
-    const texts = await items.allTextContents();
-    await this.page.keyboard.press('Escape');
-    return texts.map((t) => t.trim());
+    const center = this.page.locator('.notifications-center');
+    await center.waitFor({ state: 'visible', timeout: this.defaultTimeoutMs });
+    const items = await center.locator('.monaco-list-row .notification-list-item').evaluateAll((els) =>
+      els.map((el) => {
+        const icon = el.querySelector('.notification-list-item-icon')?.className ?? '';
+        return {
+          severity: (/codicon-error/.test(icon) ? 'error' : /codicon-warning/.test(icon) ? 'warning' : 'info') as
+            | 'error'
+            | 'warning'
+            | 'info',
+          message: (el.querySelector('.notification-list-item-message')?.textContent ?? '').trim(),
+          source: (el.querySelector('.notification-list-item-source')?.textContent ?? '').replace(/^Source:\s*/i, '').trim(),
+        };
+      }),
+    );
+    await this.runCommand('Notifications: Hide Notifications');
+    return items;
   }
 
-  /** Text of the visible Output channel after showing it with `showCommand`. */
-  async outputText(showCommand: string, expect?: RegExp, timeoutMs = 20_000): Promise<string> {
+  /** Messages in the Notifications center, newest first. */
+  async notifications(): Promise<string[]> {
+    return (await this.notificationItems()).map((n) => n.message);
+  }
+
+  /** Waits until a notification's message matches. */
+  async waitForNotification(message: RegExp, timeoutMs = this.defaultTimeoutMs): Promise<NotificationItem> {
+    return waitFor(async () => (await this.notificationItems()).find((n) => message.test(n.message)), {
+      timeoutMs,
+      intervalMs: 500,
+      what: `a notification matching ${message}`,
+    });
+  }
+
+  /**
+   * Shows the Output channel `name` (Output: Show Output Channels… → pick it) and returns the text
+   * its editor renders, optionally waiting until it matches `expect`. Only the lines in view are in
+   * the page (the view follows the end of the log); for a log channel's whole text read its file
+   * with `CodeServerHandle.serverLogs(name)`.
+   */
+  async outputChannel(name: string, expect?: RegExp, timeoutMs = this.defaultTimeoutMs): Promise<string> {
+    await this.runCommand('Output: Show Output Channels...');
+    await this.pickQuickItem(name, { type: name });
+    const select = this.page.locator('.part.panel select.monaco-select-box[aria-label="Switch Output"]').first();
+    await waitFor(async () => (await select.inputValue()) === name, {
+      timeoutMs,
+      what: `the Output view to show "${name}"`,
+    });
+    return this.readOutput(expect, timeoutMs);
+  }
+
+  /** Runs `showCommand` (e.g. the extension's own "Show Log") and returns the Output view's text. */
+  async outputText(showCommand: string, expect?: RegExp, timeoutMs = this.defaultTimeoutMs): Promise<string> {
     await this.runCommand(showCommand);
+    return this.readOutput(expect, timeoutMs);
+  }
+
+  private async readOutput(expect: RegExp | undefined, timeoutMs: number): Promise<string> {
+    const lines = this.page.locator('.part.panel .monaco-editor .view-lines').first();
     return waitFor(
       async () => {
-        const text = (await this.page.locator('.part.panel .monaco-editor .view-lines').first().innerText().catch(() => '')).replace(/\u00a0/g, ' ');
-        return text && (!expect || expect.test(text)) ? text : undefined;
+        const text = await lines.locator('.view-line').evaluateAll((ls) =>
+          ls
+            .map((l) => ({
+              top: Number.parseFloat(/top:\s*([-\d.]+)px/.exec(l.getAttribute('style') ?? '')?.[1] ?? '0'),
+              text: (l.textContent ?? '').replace(/\u00a0/g, ' '),
+            }))
+            .sort((a, b) => a.top - b.top)
+            .map((l) => l.text)
+            .join('\n'),
+        );
+        return text.trim() && (!expect || expect.test(text)) ? text : undefined;
       },
-      { timeoutMs, what: `output ${expect ?? ''}` },
+      { timeoutMs, what: `Output text${expect ? ` matching ${expect}` : ''}` },
     );
   }
 
-  /** The frame of a webview whose title matches (webviews nest two iframes deep). */
-  async webviewFrame(title: string, timeoutMs = 30_000): Promise<Frame> {
-    return waitFor(
-      async () => {
-        for (const f of this.page.frames()) {
-          if (!f.url().includes('webview')) continue;
-          const t = await f.title().catch(() => '');
-          if (t.includes(title) && (await f.locator('body').count()) > 0) return f;
-        }
-        return undefined;
-      },
-      { timeoutMs, what: `webview ${title}` },
+  /** Opens a new integrated terminal and waits until its prompt has printed something. */
+  async openTerminal(timeoutMs = this.defaultTimeoutMs): Promise<void> {
+    const before = await this.page.locator('.part.panel .terminal-wrapper').count();
+    await this.runCommand('Terminal: Create New Terminal');
+    await waitFor(
+      async () =>
+        (await this.page.locator('.part.panel .terminal-wrapper').count()) > before &&
+        (await this.terminalText()).trim().length > 0,
+      { timeoutMs, what: 'a new terminal with a prompt' },
     );
   }
 
-  /** Types into the focused terminal and reads back its rows. */
+  /** Types into the active terminal (focusing it first). "\n" presses Enter. */
   async terminalType(text: string): Promise<void> {
-    await this.page.locator('.terminal-wrapper .xterm').first().click();
+    const term = this.page.locator('.part.panel .terminal-wrapper.active .xterm').first();
+    await term.waitFor({ timeout: this.defaultTimeoutMs });
+    await term.click();
     await this.page.keyboard.type(text);
   }
 
+  /** The active terminal's rendered lines (DOM renderer: the harness turns GPU acceleration off). */
   async terminalText(): Promise<string> {
-    return this.page.locator('.terminal-wrapper .xterm-rows').first().innerText();
+    const rows = this.page.locator('.part.panel .terminal-wrapper.active .xterm-rows').first().locator(':scope > div');
+    const lines = await rows.evaluateAll((rs) => rs.map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()));
+    return lines.join('\n').trimEnd();
   }
 
-  /** A PNG in .test-artifacts/screenshots/ (kept by the test run). */
+  /** Waits until the active terminal shows text matching `expect`. */
+  async waitForTerminalText(expect: RegExp, timeoutMs = this.defaultTimeoutMs): Promise<string> {
+    return waitFor(async () => {
+      const text = await this.terminalText();
+      return expect.test(text) ? text : undefined;
+    }, { timeoutMs, what: `terminal text matching ${expect}` });
+  }
+
+  /**
+   * The document frame of a webview. `titleOrId` is the webview's editor tab title (the tab is
+   * activated first), a view title (for webview views), or the webview's frame id. Webviews nest two
+   * iframes deep: the workbench's host frame and the extension's content frame inside it.
+   */
+  async webviewFrame(titleOrId: string, timeoutMs = this.defaultTimeoutMs): Promise<Frame> {
+    return waitFor(
+      async () => {
+        let host = await this.page.$(`iframe.webview.ready[name=${cssString(titleOrId)}]`);
+        if (!host) {
+          const tab = this.page.locator(`.part.editor .tab[aria-label^=${cssString(titleOrId)}]`).first();
+          let area: Locator | undefined;
+          if (await tab.count()) {
+            if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
+            area = this.page.locator('.part.editor .editor-group-container.active .editor-container').first();
+          } else if (await this.viewPane(titleOrId).count()) {
+            area = this.viewPane(titleOrId).locator('.pane-body').first();
+          }
+          if (!area) return undefined;
+          host = await this.visibleWebviewOver(area);
+        }
+        if (!host) return undefined;
+        const outer = await host.contentFrame();
+        const inner = outer?.childFrames().find((f) => !f.isDetached());
+        if (!inner || !(await inner.locator('body *').count().catch(() => 0))) return undefined;
+        return inner;
+      },
+      { timeoutMs, intervalMs: 200, what: `webview "${titleOrId}"` },
+    );
+  }
+
+  /** The visible webview host iframe that covers most of `area`. */
+  private async visibleWebviewOver(area: Locator): Promise<ElementHandle | null> {
+    const box = await area.boundingBox();
+    if (!box) return null;
+    let best: { el: ElementHandle; overlap: number } | undefined;
+    for (const el of await this.page.$$('iframe.webview.ready')) {
+      if (!(await el.isVisible())) continue;
+      const b = await el.boundingBox();
+      if (!b) continue;
+      const w = Math.min(b.x + b.width, box.x + box.width) - Math.max(b.x, box.x);
+      const h = Math.min(b.y + b.height, box.y + box.height) - Math.max(b.y, box.y);
+      const overlap = w > 0 && h > 0 ? w * h : 0;
+      if (overlap > (best?.overlap ?? 0)) best = { el, overlap };
+    }
+    return best?.el ?? null;
+  }
+
+  /** A PNG in .test-artifacts/screenshots/ (git-ignored; CI keeps the folder). Returns its path. */
   async screenshot(name: string): Promise<string> {
-    const path = join(artifactsDir('screenshots'), `${name}.png`);
+    const path = join(artifactsDir('screenshots'), `${name.replace(/[^\w.-]+/g, '-')}.png`);
     await this.page.screenshot({ path });
     return path;
   }
 
-  private viewPane(viewTitle: string) {
-    return this.page.locator('.part.sidebar .pane', { has: this.page.locator(`.pane-header[aria-label^="${viewTitle}"], .pane-header .title[title^="${viewTitle}"]`) }).first();
+  private activityItem(title: string): Locator {
+    // The label sits on the entry's link; built-in entries append their keybinding: "Explorer (Ctrl+Shift+E)".
+    return this.page
+      .locator('.part.activitybar li.action-item[role="tab"]', {
+        has: this.page.locator(`a.action-label[aria-label=${cssString(title)}], a.action-label[aria-label^=${cssString(`${title} (`)}]`),
+      })
+      .first();
   }
 
-  private async row(viewTitle: string, label: string, level?: number) {
+  private viewPane(viewTitle: string): Locator {
+    // A container with one view hides the pane header ("merged-header") but keeps its aria-label.
+    return this.page
+      .locator('.part.sidebar .pane, .part.panel .pane, .part.auxiliarybar .pane', {
+        has: this.page.locator(
+          `.pane-header[aria-label=${cssString(`${viewTitle} Section`)}], .pane-header[aria-label^=${cssString(viewTitle)}]`,
+        ),
+      })
+      .first();
+  }
+
+  private async row(viewTitle: string, label: string, level?: number): Promise<Locator> {
     await this.waitForItem(viewTitle, label, { level });
     const rows = this.viewPane(viewTitle).locator('.monaco-list-row');
     const n = await rows.count();
@@ -142,6 +374,22 @@ export class Workbench {
       const l = ((await r.locator('.label-name').first().textContent()) ?? '').trim();
       if (l === label && (level === undefined || Number(await r.getAttribute('aria-level')) === level)) return r;
     }
-    throw new Error(`row ${label} vanished`);
+    throw new Error(`row ${label} vanished from ${viewTitle}`);
+  }
+
+  /**
+   * The open quick pick's row for `label`. A row's aria-label is its label, then ", <keybinding>",
+   * ", <description>" or ", similar commands" when it has them.
+   */
+  private findQuickPickRow(label: string | RegExp, timeoutMs: number): Promise<Locator> {
+    return waitFor(
+      async () => {
+        const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+        const labels = await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('aria-label') ?? ''));
+        const i = labels.findIndex((l) => (typeof label === 'string' ? l === label || l.startsWith(`${label}, `) : label.test(l)));
+        return i >= 0 ? rows.nth(i) : undefined;
+      },
+      { timeoutMs, what: `quick pick item ${String(label)}` },
+    );
   }
 }
