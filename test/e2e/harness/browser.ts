@@ -13,6 +13,8 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-dev-shm-usage',
+  // Loopback only: any host name other than the server's resolves to nothing.
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
 ];
 
 export async function launchBrowser(options: { headless?: boolean } = {}): Promise<Browser> {

@@ -175,6 +175,15 @@ export async function startCodeServer(options: StartCodeServerOptions = {}): Pro
     ...xdg,
     // A private HOME: the developer's ~/.kube/config, ~/.vscode and shell history stay out of the test.
     HOME: dirs.home,
+    // The marketplace (open-vsx by default) is queried by the workbench even with auto-update off;
+    // point it at a closed loopback port so nothing leaves the machine, not even a DNS lookup.
+    EXTENSIONS_GALLERY: JSON.stringify({
+      serviceUrl: 'http://127.0.0.1:9/gallery',
+      itemUrl: 'http://127.0.0.1:9/item',
+      resourceUrlTemplate: 'http://127.0.0.1:9/asset/{publisher}/{name}/{version}/{path}',
+      controlUrl: '',
+      recommendationsUrl: '',
+    }),
     ...options.env,
   };
   const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];

@@ -54,8 +54,8 @@ export interface OpenWorkbenchOptions extends StartCodeServerOptions {
   noVsix?: boolean;
   /** Called with the page before it navigates: expose functions, listen to the console. */
   beforeNavigate?: (page: Page, server: CodeServerHandle) => Promise<void>;
-  /** Smoke-test payload: `[["extensionDevelopmentPath", uri], ...]`. */
-  payload?: [string, string][];
+  /** Smoke-test payload: `[["extensionDevelopmentPath", uri], ...]`, or made from the started server. */
+  payload?: [string, string][] | ((server: CodeServerHandle) => [string, string][]);
   /** Wait for the workbench (default true). */
   waitReady?: boolean;
 }
@@ -70,7 +70,8 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
     await options.beforeNavigate?.(page, server);
     const wb = new Workbench(page);
     const started = Date.now();
-    await page.goto(server.workbenchUrl(options.folder, options.payload));
+    const payload = typeof options.payload === 'function' ? options.payload(server) : options.payload;
+    await page.goto(server.workbenchUrl(options.folder, payload));
     if (options.waitReady ?? true) await wb.waitReady();
     const readyMs = Date.now() - started;
     const b = browser;
