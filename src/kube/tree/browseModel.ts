@@ -9,6 +9,7 @@ import { resourceId, type ResourceType } from '../kinds/resourceType';
 import { summarize } from '../kinds/summary';
 import type { KubeObject } from '../kinds/types';
 import { Emitter, type Disposable } from '../util/emitter';
+import { Throttle } from '../util/throttle';
 import type { ChangeSet } from '../watch/changeSet';
 import type { SharedWatch } from '../watch/sharedWatch';
 import { watchKey, type WatchLease } from '../watch/watchHub';
@@ -27,7 +28,7 @@ export interface BrowseState {
 export interface BrowseOptions {
   /** No node gets more children than this; larger lists are split into ranges. */
   pageSize?: number;
-  /** Changes arriving within this window become one refresh. */
+  /** At most one refresh per this window; an isolated change is refreshed at once. */
   refreshDelayMs?: number;
   now?: () => number;
 }
@@ -51,7 +52,7 @@ export class BrowseModel {
   private readonly clusterWideForbidden = new Set<string>();
   private readonly pending = new Set<BrowseNode>();
   private fullRefresh = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly throttle: Throttle;
   private readonly changed = new Emitter<BrowseNode[] | undefined>();
   /** Fires the nodes to refresh, or undefined for everything. */
   readonly onDidChange = this.changed.event;
@@ -64,6 +65,7 @@ export class BrowseModel {
     private readonly opts: BrowseOptions = {},
   ) {
     this.pageSize = Math.max(10, opts.pageSize ?? 200);
+    this.throttle = new Throttle(() => this.flush(), opts.refreshDelayMs ?? 70);
     this.disposables.push(
       clusters.onDidChangeContexts(() => this.refreshAll()),
       clusters.onDidChangeSession((s) => {
@@ -591,13 +593,12 @@ export class BrowseModel {
   }
 
   private schedule(): void {
-    this.timer ??= setTimeout(() => this.flush(), this.opts.refreshDelayMs ?? 70);
+    this.throttle.schedule();
   }
 
   /** Fires the smallest set of nodes: a pending ancestor already covers its descendants. */
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.throttle.cancel();
     if (this.fullRefresh) {
       this.fullRefresh = false;
       this.pending.clear();
@@ -623,7 +624,7 @@ export class BrowseModel {
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.throttle.cancel();
     for (const v of [...this.views.values()]) this.dropView(v);
     for (const d of this.disposables) d.dispose();
     this.changed.dispose();

@@ -7,13 +7,14 @@ import type { ListerWatcher } from './listerWatcher';
 import { Reflector, type ReflectorOptions, type WatchStatus } from './reflector';
 import { IndexedStore } from './store';
 import { slimObject } from './slim';
+import { Throttle } from '../util/throttle';
 
 export interface Disposable {
   dispose(): void;
 }
 
 export interface SharedWatchOptions extends ReflectorOptions {
-  /** How long changes are gathered before delivery. */
+  /** Deliveries happen at most once per this window (an isolated change goes out at once). */
   batchMs?: number;
 }
 
@@ -26,13 +27,14 @@ export class SharedWatch {
   private readonly acc = new ChangeAccumulator();
   private readonly changeListeners = new Set<ChangeListener>();
   private readonly statusListeners = new Set<StatusListener>();
-  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly throttle: Throttle;
   private currentStatus: WatchStatus = { phase: 'listing', synced: false };
   private syncedWaiters: (() => void)[] = [];
   private readonly batchMs: number;
 
   constructor(lw: ListerWatcher, opts: SharedWatchOptions = {}) {
     this.batchMs = opts.batchMs ?? 30;
+    this.throttle = new Throttle(() => this.flush(), this.batchMs);
     const acc = this.acc;
     this.reflector = new Reflector(
       lw,
@@ -77,8 +79,7 @@ export class SharedWatch {
 
   async stop(): Promise<void> {
     await this.reflector.stop();
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
+    this.throttle.cancel();
     for (const w of this.syncedWaiters) w();
     this.syncedWaiters = [];
   }
@@ -117,8 +118,7 @@ export class SharedWatch {
 
   /** Delivers pending changes now (tests and shutdown; normally a timer does this). */
   flush(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
+    this.throttle.cancel();
     if (this.acc.isEmpty) return;
     const cs = this.acc.take();
     for (const l of this.changeListeners) {
@@ -131,7 +131,7 @@ export class SharedWatch {
   }
 
   private schedule(): void {
-    this.flushTimer ??= setTimeout(() => this.flush(), this.batchMs);
+    this.throttle.schedule();
   }
 
   private setStatus(s: WatchStatus): void {
