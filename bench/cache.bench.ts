@@ -186,14 +186,9 @@ async function treeLatency(c: Cluster, ns: string): Promise<void> {
   try {
     const ctx = model.roots().find((n) => n.context === stack.context)!;
     const find = async (parent: BrowseNode, pred: (n: BrowseNode) => boolean): Promise<BrowseNode> => {
-      for (const n of await model.children(parent)) {
-        if (pred(n)) return n;
-        if (n.type === 'chunk') {
-          const hit = (await model.children(n)).find(pred);
-          if (hit) return hit;
-        }
-      }
-      throw new Error('node not found');
+      const hit = await model.findChild(parent, pred);
+      if (!hit) throw new Error(`node not found under ${parent.id}`);
+      return hit;
     };
     const nsNode = await find(ctx, (n) => n.type === 'namespace' && n.label === ns);
     const workloads = await find(nsNode, (n) => n.label === 'Workloads');

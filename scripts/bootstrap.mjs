@@ -24,7 +24,9 @@ export function ensureDependencies() {
   if (fresh) return;
   const nodedir = localNodeDir();
   console.log(`[bootstrap] installing npm dependencies${nodedir ? ` (native modules built against ${nodedir})` : ''}`);
-  const r = spawnSync('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund'], {
+  // Not `npm ci`: the reachable registry lacks some optional platform packages, which the lockfile
+  // therefore cannot list, and `npm ci` rejects such a lockfile.
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, ...(nodedir ? { npm_config_nodedir: nodedir } : {}) },

@@ -99,7 +99,7 @@ test('large lists are split into ranges: no node gets more than pageSize childre
   const model = new BrowseModel(stack.clusters, state, { pageSize: 10, refreshDelayMs: 20 });
   try {
     const ctx = model.roots().find((n) => n.context === stack.context)!;
-    const nsNode = await findDeep(model, ctx, (n) => n.type === 'namespace' && n.label === ns);
+    const nsNode = (await model.findChild(ctx, (n) => n.type === 'namespace' && n.label === ns))!;
     const config = (await model.children(nsNode)).find((g) => g.label === 'Config')!;
     const cms = (await model.children(config)).find((k) => k.resource?.kind === 'ConfigMap')!;
     const chunks = await model.children(cms);
@@ -147,52 +147,5 @@ test('a user limited by RBAC sees forbidden markers, not errors, and what they m
   } finally {
     model.dispose();
     await stack.close();
-  }
-});
-
-async function findDeep(model: BrowseModel, parent: BrowseNode, pred: (n: BrowseNode) => boolean): Promise<BrowseNode> {
-  for (const n of await model.children(parent)) {
-    if (pred(n)) return n;
-    if (n.type === 'chunk') {
-      const hit = (await model.children(n)).find(pred);
-      if (hit) return hit;
-    }
-  }
-  throw new Error('not found');
-}
-
-test('a CRD created while the tree is open appears under Custom Resources, with its objects', async () => {
-  const c = cluster();
-  const ns = uniqueName('crd');
-  const group = `${ns}.example.com`;
-  await c.kubectl(['create', 'namespace', ns]);
-  const stack = await realStack(c.kubeconfig);
-  const model = new BrowseModel(stack.clusters, state, { pageSize: 50, refreshDelayMs: 20 });
-  const crd = {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `widgets.${group}` },
-    spec: {
-      group,
-      scope: 'Namespaced',
-      names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
-      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
-    },
-  };
-  try {
-    const ctx = model.roots().find((n) => n.context === stack.context)!;
-    const nsNode = await child(model, ctx, (n) => n.type === 'namespace' && n.label === ns, 'namespace');
-    await model.children(nsNode);
-    await c.api.ok('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
-    const crGroup = await child(model, nsNode, (n) => n.label === 'Custom Resources', 'a Custom Resources group after the CRD is established');
-    const widgets = await child(model, crGroup, (n) => n.resource?.kind === 'Widget', 'Widgets kind');
-    await c.api.ok('POST', `/apis/${group}/v1/namespaces/${ns}/widgets`, { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w1' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
-    const w1 = await child(model, widgets, (n) => n.label === 'w1', 'the widget object');
-    assert.equal(w1.resource?.treeGroup, 'Custom Resources');
-  } finally {
-    model.dispose();
-    await stack.close();
-    await c.api.request('DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.${group}`).catch(() => undefined);
-    await c.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
   }
 });

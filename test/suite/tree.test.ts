@@ -41,16 +41,7 @@ suite('Live tree in the extension host', () => {
       const ctx = api.model.roots().find((n) => n.type === 'context');
       assert.ok(ctx, 'a context node');
       assert.match(ctx.description, /current/);
-      const find = async (parent: BrowseNode, pred: (n: BrowseNode) => boolean): Promise<BrowseNode | undefined> => {
-        for (const n of await api.model.children(parent)) {
-          if (pred(n)) return n;
-          if (n.type === 'chunk') {
-            const hit = (await api.model.children(n)).find(pred);
-            if (hit) return hit;
-          }
-        }
-        return undefined;
-      };
+      const find = (parent: BrowseNode, pred: (n: BrowseNode) => boolean) => api.model.findChild(parent, pred);
       const nsNode = await until(() => find(ctx, (n) => n.type === 'namespace' && n.label === ns), `namespace ${ns} in the tree`);
       const workloads = await until(() => find(nsNode, (n) => n.label === 'Workloads'), 'Workloads group');
       const deployments = await until(() => find(workloads, (n) => n.resource?.kind === 'Deployment'), 'Deployments kind');

@@ -151,6 +151,11 @@ export class BrowseModel {
     return undefined;
   }
 
+  /** The first child of `parent` (looking inside ranges) that matches. */
+  async findChild(parent: BrowseNode, pred: (n: BrowseNode) => boolean): Promise<BrowseNode | undefined> {
+    return this.findIn(await this.children(parent), pred);
+  }
+
   private async findIn(level: BrowseNode[], pred: (n: BrowseNode) => boolean): Promise<BrowseNode | undefined> {
     const direct = level.find(pred);
     if (direct) return direct;
