@@ -141,13 +141,19 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await waitFor(
       async () => {
-        if (!(await input.isVisible())) await this.page.keyboard.press('F1');
+        // A quick pick that is still closing (Go to File just picked, say) would swallow the
+        // text: close whatever is open, open the palette afresh, and type, as one retried step.
+        if (await input.isVisible()) {
+          await this.page.keyboard.press('Escape');
+          await input.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+        }
+        await this.page.keyboard.press('F1');
         await input.waitFor({ state: 'visible', timeout: 2_000 });
+        await input.fill(`>${title}`, { timeout: 2_000 });
         return true;
       },
       { timeoutMs, what: 'the command palette' },
     );
-    await input.fill(`>${title}`);
     const option = await this.findQuickPickRow(title, timeoutMs).catch(async () => {
       const shown = await this.quickPickLabels();
       throw new Error(`no command titled "${title}" in the palette (it shows: ${shown.join(' | ') || 'nothing'})`);
