@@ -120,8 +120,14 @@ export async function ensureNode24() {
 
 /** Environment that makes `node`, `npm` and node-gyp use Node 24 and its local headers. */
 export function node24Env(n, base = process.env) {
+  // Under `npm test` the outer npm (Node 20) exports its lifecycle variables; an inner npm would
+  // take them as its own (npm_config_user_agent says node/v20, and code-server's postinstall
+  // refuses to install for it). Keep the user's npm config (cache, registry), drop the rest.
+  const inherited = Object.fromEntries(
+    Object.entries(base).filter(([k]) => !/^(npm_config_user_agent|npm_node_execpath|npm_execpath|npm_lifecycle_.*|npm_package_.*|npm_command|NODE|INIT_CWD)$/.test(k)),
+  );
   return {
-    ...base,
+    ...inherited,
     PATH: `${n.bin}${delimiter}${base.PATH ?? ''}`,
     npm_config_nodedir: n.nodedir, // beats ~/.npmrc's nodedir=/usr (Node 20 headers: wrong ABI)
     // npm 11 only warns about install scripts missing from allowScripts; npm 12 will skip them, and

@@ -70,6 +70,13 @@ suite('Live tree in the extension host', () => {
       await kubectl(['-n', ns, 'label', 'deployment', 'made-outside', 'inhost=yes']);
       await until(() => /inhost: 'yes'|inhost: "yes"|inhost: yes/.test(doc.getText()) || undefined, 'the YAML document to follow the label change');
       assert.equal(doc.isDirty, false);
+      // reveal walks to a pod through getParent and selects it in the real tree view.
+      const podsType = pods[0]!.resource!;
+      const podNode = await api.model.findObjectNode(ctx.context, podsType, ns, pods[0]!.label);
+      assert.ok(podNode, 'findObjectNode reaches the pod');
+      await api.view.reveal(podNode, { select: true, focus: false, expand: false });
+      await until(() => (api.view.selection[0]?.id === podNode.id ? true : undefined), 'the pod selected in the view');
+      assert.equal(api.tree.getParent(podNode)?.resource?.kind, 'Pod', 'its parent is the Pods kind node of the namespace');
     } finally {
       await kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
     }
