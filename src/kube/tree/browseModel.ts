@@ -226,9 +226,10 @@ export class BrowseModel {
     if (filter) names = names.filter((n) => n.toLowerCase().includes(filter));
     const nsWatch = 'watch' in acquired ? acquired.watch : undefined;
     const selectedNs = this.state.selectedNamespace(node.context);
-    const nsNodes = names.map((n) => this.keep(namespaceNode(node, n, nsWatch?.store.get(n), n === selectedNs), node));
     if (note) out.push(note);
-    out.push(...this.chunked(node, nsNodes, 'namespaces'));
+    // Namespace nodes are made by whoever shows them (here, or a range node), so their parent is right.
+    if (names.length <= this.pageSize) out.push(...names.map((n) => this.keep(namespaceNode(node, n, nsWatch?.store.get(n), n === selectedNs), node)));
+    else out.push(...this.chunkNodes(node, names.length, (i) => names[i] ?? '', 'namespaces'));
     return out;
   }
 
@@ -337,11 +338,6 @@ export class BrowseModel {
   }
 
   // ---- helpers ----------------------------------------------------------------------------
-
-  private chunked(parent: BrowseNode, items: BrowseNode[], what: string): BrowseNode[] {
-    if (items.length <= this.pageSize) return items;
-    return this.chunkNodes(parent, items.length, (i) => items[i]?.label ?? '', what);
-  }
 
   private chunkNodes(parent: BrowseNode, total: number, nameAt: (i: number) => string, what?: string): BrowseNode[] {
     const out: BrowseNode[] = [];
