@@ -16,9 +16,7 @@ export class ContextStatusBar implements vscode.Disposable {
   }
 
   currentContext(): string | undefined {
-    const names = this.clusters.contextNames();
-    const chosen = this.state.selectedContext();
-    return chosen && names.includes(chosen) ? chosen : this.clusters.kubeconfig?.currentContext;
+    return this.clusters.currentContext(this.state.selectedContext());
   }
 
   update(): void {

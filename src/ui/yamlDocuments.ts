@@ -4,7 +4,8 @@
 import { dump } from 'js-yaml';
 import * as vscode from 'vscode';
 import type { ClusterManager } from '../kube/clusters/clusterManager';
-import { resourceId, type ResourceType } from '../kube/kinds/resourceType';
+import { apiVersionOf, resourceId, type ResourceType } from '../kube/kinds/resourceType';
+import { type KubeObject, objectKey } from '../kube/kinds/types';
 import type { Disposable } from '../kube/util/emitter';
 import type { WatchLease } from '../kube/watch/watchHub';
 
@@ -51,25 +52,25 @@ export class YamlDocumentProvider implements vscode.TextDocumentContentProvider,
     const type = state.registry.get(p.rid);
     if (!type) return `# The cluster no longer serves ${p.rid}.\n`;
     const key = uri.toString();
+    const objKey = objectKey({ metadata: { namespace: p.namespace, name: p.name } });
     let entry = this.open.get(key);
     if (!entry) {
       // Reuse the tree's cluster-wide watch when there is one; otherwise watch just this namespace.
       const lease = this.clusters.hub.peek(p.context, type) ? this.clusters.hub.acquire(p.context, type) : this.clusters.hub.acquire(p.context, type, p.namespace);
-      const objKey = p.namespace ? `${p.namespace}/${p.name}` : p.name;
       const sub = lease.watch.onChange((cs) => {
-        const hit = (o: { metadata: { namespace?: string; name?: string } }): boolean => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name) === objKey;
+        const hit = (o: KubeObject): boolean => objectKey(o) === objKey;
         if (cs.relisted || cs.added.some(hit) || cs.deleted.some(hit) || cs.updated.some((u) => hit(u.new))) this.emitter.fire(uri);
       });
       entry = { lease, sub };
       this.open.set(key, entry);
     }
     await entry.lease.watch.whenSettled();
-    const obj = entry.lease.watch.store.get(p.namespace ? `${p.namespace}/${p.name}` : p.name);
+    const obj = entry.lease.watch.store.get(objKey);
     if (!obj) {
       const st = entry.lease.watch.status;
       return st.synced ? `# ${type.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name} does not exist (deleted?).\n` : `# Cannot read ${type.plural}: ${st.error?.message ?? st.phase}\n`;
     }
-    return dump({ apiVersion: obj.apiVersion ?? (type.group ? `${type.group}/${type.version}` : type.version), kind: obj.kind ?? type.kind, ...obj }, { noRefs: true, lineWidth: 120, sortKeys: false });
+    return dump({ apiVersion: obj.apiVersion ?? apiVersionOf(type), kind: obj.kind ?? type.kind, ...obj }, { noRefs: true, lineWidth: 120, sortKeys: false });
   }
 
   dispose(): void {

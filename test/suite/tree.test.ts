@@ -7,17 +7,13 @@ import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { KubeAtlasApi } from '../../src/extension';
 import type { BrowseNode } from '../../src/kube/tree/nodes';
+import { waitFor } from '../support/waitFor';
 
 const run = promisify(execFile);
 
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Polls a condition with a deadline (the shared helper, with this suite's argument order). */
+function until<T>(fn: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
+  return waitFor(fn, { what, timeoutMs, intervalMs: 50 });
 }
 
 suite('Live tree in the extension host', () => {

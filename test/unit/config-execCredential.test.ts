@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { ExecCredentialCache, runExecPlugin } from '../../src/kube/config/execCredential';
 import type { ClusterEntry, ExecConfig, UserEntry } from '../../src/kube/config/types';
 import { KubeApiError } from '../../src/kube/transport/types';
+import { waitFor } from '../support/waitFor';
 
 // A credential plugin written in node: the behaviour is picked by MODE so one script covers the
 // well-behaved plugin and each way a real one goes wrong.
@@ -228,11 +229,7 @@ function alive(pid: number): boolean {
 }
 
 async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail(what);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(cond, { timeoutMs, what });
 }
 
 function escapeRegExp(s: string): string {

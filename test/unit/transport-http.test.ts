@@ -9,6 +9,7 @@ import { ExecCredentialCache } from '../../src/kube/config/execCredential';
 import { createTransport } from '../../src/kube/transport/createTransport';
 import { KubeApiError, type KubeTransport } from '../../src/kube/transport/types';
 import { b64, json, kubeconfig, makePki, type Pki, peerName, startServer, status, type TestServer } from './transport-support';
+import { waitFor } from '../support/waitFor';
 
 interface Seen {
   method: string;
@@ -356,9 +357,5 @@ async function freePort(): Promise<number> {
 }
 
 async function until(cond: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(cond, { timeoutMs, what: 'condition', intervalMs: 10 });
 }

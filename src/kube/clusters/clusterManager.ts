@@ -34,6 +34,11 @@ export class ClusterManager {
     return this.merged;
   }
 
+  /** The context Kube Atlas acts on: the user's choice while it still exists, else the kubeconfig's current-context. */
+  currentContext(chosen: string | undefined): string | undefined {
+    return chosen && this.contextNames().includes(chosen) ? chosen : this.merged?.currentContext;
+  }
+
   contextNames(): string[] {
     return this.merged?.contexts.map((c) => c.name) ?? [];
   }

@@ -1,7 +1,7 @@
 // Lookup of discovered resource types by id, kind or alias. Immutable: a rediscovery builds a new
 // registry, so readers never see a half-updated one.
 import { builtinInfo } from './builtinKinds';
-import { resourceId, type ResourceType, type TreeGroup } from './resourceType';
+import { canWatch, resourceId, type ResourceType, type TreeGroup } from './resourceType';
 
 export class KindRegistry {
   private readonly byId = new Map<string, ResourceType>();
@@ -35,7 +35,7 @@ export class KindRegistry {
   /** Watchable kinds for a tree group, in the tree's order. */
   inGroup(group: TreeGroup, namespaced: boolean): ResourceType[] {
     return this.all
-      .filter((r) => r.treeGroup === group && r.namespaced === namespaced && r.verbs.includes('watch') && r.verbs.includes('list'))
+      .filter((r) => r.treeGroup === group && r.namespaced === namespaced && canWatch(r))
       .sort((a, b) => (builtinInfo(resourceId(a))?.order ?? 99) - (builtinInfo(resourceId(b))?.order ?? 99) || a.kind.localeCompare(b.kind));
   }
 }

@@ -38,9 +38,6 @@ export function collectionPath(r: ResourceType, namespace?: string): string {
   return r.namespaced && namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${r.plural}` : `${base}/${r.plural}`;
 }
 
-export function objectPath(r: ResourceType, name: string, namespace?: string): string {
-  return `${collectionPath(r, namespace)}/${encodeURIComponent(name)}`;
-}
 
 export function canWatch(r: Pick<ResourceType, 'verbs'>): boolean {
   return r.verbs.includes('list') && r.verbs.includes('watch');

@@ -52,15 +52,6 @@ export function createTransport(merged: MergedKubeconfig, contextName: string, o
   });
 }
 
-/**
- * Contexts with the same key can share one transport (and its connections): they differ only in
- * their default namespace, which requests carry in their paths anyway.
- */
-export function transportKey(merged: MergedKubeconfig, contextName: string): string {
-  const { cluster, user } = resolveContext(merged, contextName);
-  return JSON.stringify([cluster.name, cluster.file, user.name, user.file]);
-}
-
 // Legacy auth-provider users (oidc, azure, gcp) are rare and deprecated: client-node already
 // implements their token refresh, so it computes the header. Loaded lazily to keep client-node
 // out of start-up for everyone else.

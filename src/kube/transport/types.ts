@@ -59,9 +59,6 @@ export class KubeApiError extends Error {
   }
 }
 
-export function isKubeApiError(e: unknown): e is KubeApiError {
-  return e instanceof KubeApiError;
-}
 
 export interface KubeTransport {
   /** The API server URL, for display. */

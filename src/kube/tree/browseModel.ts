@@ -5,7 +5,7 @@
 import type { ClusterManager } from '../clusters/clusterManager';
 import { TREE_GROUP_ORDER } from '../kinds/builtinKinds';
 import type { KindRegistry } from '../kinds/kindRegistry';
-import { resourceId, type ResourceType } from '../kinds/resourceType';
+import { resourceId, type ResourceType, type TreeGroup } from '../kinds/resourceType';
 import { summarize } from '../kinds/summary';
 import type { KubeObject } from '../kinds/types';
 import { Emitter, type Disposable } from '../util/emitter';
@@ -94,18 +94,16 @@ export class BrowseModel {
 
   roots(): BrowseNode[] {
     const merged = this.clusters.kubeconfig;
-    const root: BrowseNode = { id: '', type: 'message', parent: undefined, context: '', label: '', description: '', tooltip: '', severity: undefined, icon: '', contextValue: '', collapsible: true };
     if (!merged) return [];
     const out: BrowseNode[] = [];
-    const selected = this.state.selectedContext() ?? merged.currentContext;
+    const selected = this.clusters.currentContext(this.state.selectedContext());
     for (const ctx of merged.contexts) {
       const problems = merged.problems.filter((p) => p.context === ctx.name);
       out.push(this.keep(contextNode(ctx, ctx.name === selected, this.clusters.session(ctx.name)?.state, problems, this.state.namespaceFilter(ctx.name), merged.clusters.get(ctx.cluster)?.server), undefined));
     }
     for (const p of merged.problems.filter((x) => !x.context)) {
       const where = p.file ? `${p.file}${p.line ? `:${p.line}` : ''}` : '';
-      const n = makeMessageNode(root, 'error', p.message, [where, p.hint].filter(Boolean).join('\n'), `${where}|${p.message}`);
-      n.parent = undefined;
+      const n = makeMessageNode(undefined, 'error', p.message, [where, p.hint].filter(Boolean).join('\n'), `${where}|${p.message}`);
       n.description = where;
       out.push(this.keep(n, undefined));
     }
@@ -244,7 +242,7 @@ export class BrowseModel {
     if (!reg || !node.group) return [];
     const clusterLevel = node.group === 'Cluster';
     const types = clusterLevel
-      ? ['Cluster', 'Storage', 'Access', 'Custom Resources', 'Other'].flatMap((g) => reg.inGroup(g as never, false)).filter((t) => t.kind !== 'Node' && t.kind !== 'Namespace')
+      ? CLUSTER_LEVEL_GROUPS.flatMap((g) => reg.inGroup(g, false)).filter((t) => t.kind !== 'Node' && t.kind !== 'Namespace')
       : reg.inGroup(node.group, true);
     const kindNodes = types.map((t) => this.keep(makeKindNode(node, t, node.namespace), node));
     // Counts for built-in kinds come from watching them; custom resources are watched only once
@@ -552,21 +550,25 @@ export class BrowseModel {
         this.markKind(ids.kind(ids.group(ctx, u.new.metadata.namespace, type.treeGroup), rid));
       }
     }
-    // Workloads show the pods (or ReplicaSets' pods) they own: tell them when those change.
+    // Workloads show the pods (or their ReplicaSets' pods) they own: tell them when those change.
+    // Only expanded workloads listen (they hold the ReplicaSets watch), so a 20,000-pod relist with
+    // nothing expanded costs no lookups here.
+    if (!this.byUid.size) return;
+    const rsType = this.registry(ctx)?.get('replicasets.apps');
+    const rsWatch = rsType ? this.clusters.hub.peek(ctx, rsType) : undefined;
+    const notifyOwners = (refs: KubeObject['metadata']['ownerReferences']): void => {
+      for (const ref of refs ?? []) for (const owner of this.byUid.get(ref.uid ?? '') ?? []) this.markChanged(owner);
+    };
     for (const o of [...cs.added, ...cs.deleted, ...cs.updated.map((u) => u.new)]) {
-      for (const ref of o.metadata.ownerReferences ?? []) {
-        for (const owner of this.byUid.get(ref.uid ?? '') ?? []) this.markChanged(owner);
-        if (ref.kind === 'ReplicaSet') this.markOwnersOfReplicaSet(ctx, o.metadata.namespace, ref.name);
+      const refs = o.metadata.ownerReferences;
+      notifyOwners(refs);
+      const ns = o.metadata.namespace;
+      for (const ref of refs ?? []) {
+        if (ref.kind !== 'ReplicaSet' || !ns || !rsType) continue;
+        const rs = (rsWatch ?? this.clusters.hub.peek(ctx, rsType, ns))?.store.get(`${ns}/${ref.name}`);
+        notifyOwners(rs?.metadata.ownerReferences);
       }
     }
-  }
-
-  private markOwnersOfReplicaSet(ctx: string, namespace: string | undefined, rsName: string | undefined): void {
-    const rsType = this.registry(ctx)?.get('replicasets.apps');
-    if (!rsType || !rsName || !namespace) return;
-    const w = this.clusters.hub.peek(ctx, rsType) ?? this.clusters.hub.peek(ctx, rsType, namespace);
-    const rs = w?.store.get(`${namespace}/${rsName}`);
-    for (const ref of rs?.metadata.ownerReferences ?? []) for (const owner of this.byUid.get(ref.uid ?? '') ?? []) this.markChanged(owner);
   }
 
   /**
@@ -631,6 +633,9 @@ export class BrowseModel {
     this.changed.dispose();
   }
 }
+
+/** Tree groups whose cluster-scoped kinds go under "Cluster Resources" (Nodes and Namespaces have their own places). */
+const CLUSTER_LEVEL_GROUPS: readonly TreeGroup[] = ['Cluster', 'Storage', 'Access', 'Custom Resources', 'Other'];
 
 function byName(a: KubeObject, b: KubeObject): number {
   return (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');

@@ -80,13 +80,14 @@ export function makeKindNode(parent: BrowseNode, type: ResourceType, namespace: 
   };
 }
 
-export function makeMessageNode(parent: BrowseNode, kind: MessageKind, label: string, detail: string, slug: string = kind): BrowseNode {
+/** A message row; without a parent it is a top-level row (a kubeconfig problem of no context). */
+export function makeMessageNode(parent: BrowseNode | undefined, kind: MessageKind, label: string, detail: string, slug: string = kind): BrowseNode {
   return {
-    id: ids.message(parent.id, slug),
+    id: ids.message(parent?.id ?? '', slug),
     type: 'message',
     parent,
-    context: parent.context,
-    namespace: parent.namespace,
+    context: parent?.context ?? '',
+    namespace: parent?.namespace,
     messageKind: kind,
     label,
     description: '',

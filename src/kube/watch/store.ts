@@ -68,10 +68,6 @@ export class IndexedStore {
     return this.indexes.get(name)?.get(value)?.size ?? 0;
   }
 
-  indexValues(name: string): IterableIterator<string> {
-    return (this.indexes.get(name) ?? new Map<string, Set<string>>()).keys();
-  }
-
   /** Insert or replace; returns the previous object. */
   upsert(obj: KubeObject): KubeObject | undefined {
     const key = objectKey(obj);
