@@ -73,6 +73,9 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       settings = readSettings();
+      // Every setting applies at once, without a reload.
+      credentials.setTimeoutMs(settings.execTimeoutMs);
+      model.setPageSize(settings.pageSize);
       if (e.affectsConfiguration(`${SECTION}.kubeconfigFiles`)) await adopt(await source.load(kubeconfigPaths()));
     }),
     ...registerContextCommands(clusters, model, state, statusBar),

@@ -110,7 +110,7 @@ export class ExecCredentialCache {
   private readonly cached = new Map<string, { userName: string; credential: ExecCredential }>();
   private readonly running = new Map<string, { userName: string; promise: Promise<ExecCredential> }>();
   private generation = 0;
-  private readonly timeoutMs: number;
+  private timeoutMs: number;
   private readonly skewMs: number;
   private readonly now: () => number;
   private readonly run: (run: ExecPluginRun) => Promise<ExecCredential>;
@@ -120,6 +120,11 @@ export class ExecCredentialCache {
     this.skewMs = options.skewMs ?? 10_000;
     this.now = options.now ?? Date.now;
     this.run = options.run ?? runExecPlugin;
+  }
+
+  /** A new deadline for plugin runs from now on (the setting changed); runs in flight keep theirs. */
+  setTimeoutMs(ms: number): void {
+    this.timeoutMs = ms > 0 ? ms : DEFAULT_EXEC_TIMEOUT_MS;
   }
 
   get(user: UserEntry, cluster?: ClusterEntry): Promise<ExecCredential> {

@@ -2,7 +2,7 @@
 // metav1.Status message where there is one, plus a hint naming the next step.
 
 import { describeForHumans, type RequestDescription } from './requestDescription';
-import { KubeApiError } from './types';
+import { KubeApiError, type StatusCause } from './types';
 
 /** How the context authenticates, so a 401 hint can name the right remedy. */
 export type AuthKind = 'exec' | 'auth-provider' | 'token' | 'token-file' | 'basic' | 'client-certificate' | 'none';
@@ -24,7 +24,7 @@ interface MetaStatus {
   kind?: unknown;
   reason?: unknown;
   message?: unknown;
-  details?: { retryAfterSeconds?: unknown };
+  details?: { retryAfterSeconds?: unknown; causes?: unknown };
 }
 
 const DEFAULT_REASON: Record<number, string> = {
@@ -61,7 +61,14 @@ export function httpStatusError(input: HttpErrorInput): KubeApiError {
     reason,
     retryAfterSeconds,
     hint: hintFor(input, reason, retryAfterSeconds),
+    causes: statusCauses(status?.details?.causes),
   });
+}
+
+function statusCauses(raw: unknown): StatusCause[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  return raw.filter((c): c is Record<string, unknown> => typeof c === 'object' && c !== null).map((c) => ({ reason: str(c.reason), message: str(c.message), field: str(c.field) }));
 }
 
 function hintFor(input: HttpErrorInput, reason: string | undefined, retryAfter: number | undefined): string {

@@ -19,6 +19,13 @@ export interface KubeRequest {
   timeoutMs?: number;
 }
 
+/** One entry of metav1.Status details.causes. */
+export interface StatusCause {
+  reason?: string;
+  message?: string;
+  field?: string;
+}
+
 /** What went wrong, in terms a user can act on. */
 export type KubeErrorKind =
   | 'http' // the server answered with a non-2xx status (see status/reason)
@@ -37,6 +44,8 @@ export class KubeApiError extends Error {
   readonly retryAfterSeconds: number | undefined;
   /** Suggested next step for the user (shown in the tree and in messages). */
   readonly hint: string | undefined;
+  /** metav1.Status details.causes: which field failed and why (validation, conflicts, RV too large). */
+  readonly causes: readonly StatusCause[] | undefined;
 
   constructor(
     message: string,
@@ -46,6 +55,7 @@ export class KubeApiError extends Error {
       reason?: string;
       retryAfterSeconds?: number;
       hint?: string;
+      causes?: readonly StatusCause[];
       cause?: unknown;
     },
   ) {
@@ -56,6 +66,7 @@ export class KubeApiError extends Error {
     this.reason = init.reason;
     this.retryAfterSeconds = init.retryAfterSeconds;
     this.hint = init.hint;
+    this.causes = init.causes;
   }
 }
 

@@ -12,7 +12,7 @@ import { Emitter, type Disposable } from '../util/emitter';
 import { Throttle } from '../util/throttle';
 import type { ChangeSet } from '../watch/changeSet';
 import type { SharedWatch } from '../watch/sharedWatch';
-import { watchKey, type WatchLease } from '../watch/watchHub';
+import { type Acquired, type LeasedWatch, ViewLeases } from '../watch/viewLeases';
 import { applyObject, makeContainerNodes, makeKindNode, makeMessageNode, makeObjectNode } from './nodeFactory';
 import { type BrowseNode, ids } from './nodes';
 import { namespaceNode, contextNode, groupNode, clusterFolderNode, chunk } from './structureNodes';
@@ -33,30 +33,18 @@ export interface BrowseOptions {
   now?: () => number;
 }
 
-interface View {
-  key: string;
-  context: string;
-  type: ResourceType;
-  lease: WatchLease;
-  holders: Set<string>;
-  subs: Disposable[];
-}
-
-type Acquired = { watch: SharedWatch; namespaced: boolean } | { forbidden: true; message: string } | { failed: true; message: string; hint?: string };
-
 export class BrowseModel {
   private readonly nodes = new Map<string, BrowseNode>();
   private readonly childIds = new Map<string, string[]>();
   private readonly byUid = new Map<string, Set<BrowseNode>>();
-  private readonly views = new Map<string, View>();
-  private readonly clusterWideForbidden = new Set<string>();
+  private readonly leases: ViewLeases;
   private readonly pending = new Set<BrowseNode>();
   private fullRefresh = false;
   private readonly throttle: Throttle;
   private readonly changed = new Emitter<BrowseNode[] | undefined>();
   /** Fires the nodes to refresh, or undefined for everything. */
   readonly onDidChange = this.changed.event;
-  private readonly pageSize: number;
+  private pageSize: number;
   private readonly disposables: Disposable[] = [];
 
   constructor(
@@ -66,6 +54,13 @@ export class BrowseModel {
   ) {
     this.pageSize = Math.max(10, opts.pageSize ?? 200);
     this.throttle = new Throttle(() => this.flush(), opts.refreshDelayMs ?? 70);
+    this.leases = new ViewLeases(clusters.hub, {
+      changed: (w, cs) => this.onChangeSet(w, cs),
+      // Recovering, failing or stopped: the holders re-render (and re-acquire a live watch).
+      statusChanged: (_w, _st, holders) => {
+        for (const h of holders) this.markId(h);
+      },
+    });
     this.disposables.push(
       clusters.onDidChangeContexts(() => this.refreshAll()),
       clusters.onDidChangeSession((s) => {
@@ -79,6 +74,19 @@ export class BrowseModel {
 
   getNode(id: string): BrowseNode | undefined {
     return this.nodes.get(id);
+  }
+
+  /** Applies a new `kubeAtlas.tree.pageSize`: every list is re-chunked on the next render. */
+  setPageSize(pageSize: number): void {
+    const next = Math.max(10, pageSize);
+    if (next === this.pageSize) return;
+    this.pageSize = next;
+    this.refreshAll();
+  }
+
+  /** The watches the tree holds now (tests, diagnostics). */
+  heldWatches(): LeasedWatch[] {
+    return this.leases.held();
   }
 
   refreshAll(): void {
@@ -120,10 +128,7 @@ export class BrowseModel {
   /** The user collapsed a node: stop watching what only its subtree needed. */
   collapsed(node: BrowseNode): void {
     const prefix = `${node.id}/`;
-    for (const v of [...this.views.values()]) {
-      for (const h of [...v.holders]) if (h === node.id || h.startsWith(prefix)) v.holders.delete(h);
-      if (v.holders.size === 0) this.dropView(v);
-    }
+    this.leases.release((h) => h === node.id || h.startsWith(prefix));
   }
 
   /** Walks to an object's node, expanding what is needed (for reveal). */
@@ -231,14 +236,14 @@ export class BrowseModel {
     return out;
   }
 
-  private namespaceChildren(node: BrowseNode): BrowseNode[] {
-    const reg = this.registry(node.context);
+  private async namespaceChildren(node: BrowseNode): Promise<BrowseNode[]> {
+    const reg = await this.connectedRegistry(node.context);
     if (!reg) return [];
     return TREE_GROUP_ORDER.filter((g) => reg.inGroup(g, true).length > 0).map((g) => this.keep(groupNode(node, g), node));
   }
 
   private async groupChildren(node: BrowseNode): Promise<BrowseNode[]> {
-    const reg = this.registry(node.context);
+    const reg = await this.connectedRegistry(node.context);
     if (!reg || !node.group) return [];
     const clusterLevel = node.group === 'Cluster';
     const types = clusterLevel
@@ -280,8 +285,8 @@ export class BrowseModel {
     const parent = node.parent!;
     const range = node.range!;
     if (parent.type === 'context') {
-      const nsType = this.registry(parent.context)?.get('namespaces');
-      const w = nsType ? this.clusters.hub.peek(parent.context, nsType) : undefined;
+      const nsType = (await this.connectedRegistry(parent.context))?.get('namespaces');
+      const w = nsType ? (await this.acquireFor(node, parent.context, nsType, undefined)) : undefined;
       const names = w ? [...w.store.list()].map((o) => o.metadata.name ?? '').sort() : [];
       const filter = this.state.namespaceFilter(parent.context)?.toLowerCase();
       const list = filter ? names.filter((n) => n.toLowerCase().includes(filter)) : names;
@@ -301,7 +306,7 @@ export class BrowseModel {
     const obj = node.object!;
     const kind = node.resource!.kind;
     if (kind === 'Pod') return makeContainerNodes(node, obj).map((c) => this.keep(c, node));
-    const reg = this.registry(node.context);
+    const reg = await this.connectedRegistry(node.context);
     const pods = reg?.get('pods');
     if (!reg || !pods || !obj.metadata.uid) return [];
     const ns = obj.metadata.namespace;
@@ -448,75 +453,33 @@ export class BrowseModel {
     return s?.phase === 'ready' ? s.registry : undefined;
   }
 
+  /**
+   * The registry of a context, connecting it first: after a reconnect or a kubeconfig change the
+   * session is new and idle, and an expanded node must not come back empty because of that.
+   */
+  private async connectedRegistry(context: string): Promise<KindRegistry | undefined> {
+    const st = await this.clusters.session(context)?.connect();
+    return st?.phase === 'ready' ? st.registry : undefined;
+  }
+
   private now(): number {
     return (this.opts.now ?? Date.now)();
   }
 
   // ---- watches ----------------------------------------------------------------------------
 
-  /**
-   * A lease on the watch that serves (type, namespace) for `holder`: cluster-wide when RBAC allows
-   * it (one watch serves every namespace), else namespaced; forbidden when neither is allowed.
-   */
-  private async acquire(holder: BrowseNode, context: string, type: ResourceType, namespace: string | undefined): Promise<Acquired> {
-    const cwKey = `${context}|${resourceId(type)}`;
-    if (!type.namespaced || !namespace || !this.clusterWideForbidden.has(cwKey)) {
-      const v = this.view(holder, context, type, undefined);
-      await v.lease.watch.whenSettled();
-      const st = v.lease.watch.status;
-      if (st.synced) return { watch: v.lease.watch, namespaced: false };
-      if (st.phase !== 'forbidden' || !type.namespaced || !namespace) return this.failure(v.lease.watch);
-      this.clusterWideForbidden.add(cwKey);
-      v.holders.delete(holder.id);
-      if (v.holders.size === 0) this.dropView(v);
-    }
-    const v = this.view(holder, context, type, namespace);
-    await v.lease.watch.whenSettled();
-    if (v.lease.watch.status.synced) return { watch: v.lease.watch, namespaced: true };
-    return this.failure(v.lease.watch);
+  private acquire(holder: BrowseNode, context: string, type: ResourceType, namespace: string | undefined): Promise<Acquired> {
+    return this.leases.acquire(holder.id, context, type, namespace);
   }
 
-  private failure(w: SharedWatch): Acquired {
-    const st = w.status;
-    const message = st.error?.message ?? 'not available';
-    if (st.phase === 'forbidden') return { forbidden: true, message };
-    return { failed: true, message, hint: (st.error as { hint?: string } | undefined)?.hint };
-  }
-
-  private view(holder: BrowseNode, context: string, type: ResourceType, namespace: string | undefined): View {
-    const key = watchKey(context, type, namespace);
-    let v = this.views.get(key);
-    if (!v) {
-      const lease = this.clusters.hub.acquire(context, type, namespace);
-      const view: View = { key, context, type, lease, holders: new Set(), subs: [] };
-      view.subs.push(
-        lease.watch.onChange((cs) => this.onChangeSet(view, cs)),
-        lease.watch.onStatus((st) => {
-          // A watch that recovers or starts failing changes what its holders show.
-          if (st.phase === 'watching' || st.phase === 'forbidden' || st.phase === 'backoff') {
-            for (const h of view.holders) {
-              const n = this.nodes.get(h);
-              if (n) this.markChanged(n);
-            }
-          }
-        }),
-      );
-      this.views.set(key, view);
-      v = view;
-    }
-    v.holders.add(holder.id);
-    return v;
-  }
-
-  private dropView(v: View): void {
-    if (this.views.get(v.key) !== v) return;
-    this.views.delete(v.key);
-    for (const s of v.subs) s.dispose();
-    v.lease.release();
+  /** The namespace list a range node shows, from a watch the range itself holds. */
+  private async acquireFor(holder: BrowseNode, context: string, type: ResourceType, namespace: string | undefined): Promise<SharedWatch | undefined> {
+    const a = await this.acquire(holder, context, type, namespace);
+    return 'watch' in a ? a.watch : undefined;
   }
 
   /** Maps a change set to the nodes whose rendering it changes. */
-  private onChangeSet(view: View, cs: ChangeSet): void {
+  private onChangeSet(view: LeasedWatch, cs: ChangeSet): void {
     const ctx = view.context;
     const type = view.type;
     const rid = resourceId(type);
@@ -555,7 +518,7 @@ export class BrowseModel {
     // nothing expanded costs no lookups here.
     if (!this.byUid.size) return;
     const rsType = this.registry(ctx)?.get('replicasets.apps');
-    const rsWatch = rsType ? this.clusters.hub.peek(ctx, rsType) : undefined;
+    const rsWatch = rsType ? this.leases.serving(ctx, rsType)?.watch : undefined;
     const notifyOwners = (refs: KubeObject['metadata']['ownerReferences']): void => {
       for (const ref of refs ?? []) for (const owner of this.byUid.get(ref.uid ?? '') ?? []) this.markChanged(owner);
     };
@@ -565,7 +528,7 @@ export class BrowseModel {
       const ns = o.metadata.namespace;
       for (const ref of refs ?? []) {
         if (ref.kind !== 'ReplicaSet' || !ns || !rsType) continue;
-        const rs = (rsWatch ?? this.clusters.hub.peek(ctx, rsType, ns))?.store.get(`${ns}/${ref.name}`);
+        const rs = (rsWatch ?? this.leases.serving(ctx, rsType, ns)?.watch)?.store.get(`${ns}/${ref.name}`);
         notifyOwners(rs?.metadata.ownerReferences);
       }
     }
@@ -578,10 +541,8 @@ export class BrowseModel {
   private markKind(id: string): void {
     const n = this.nodes.get(id);
     if (!n?.resource) return;
-    const cw = this.clusters.hub.peek(n.context, n.resource);
-    const nw = n.namespace ? this.clusters.hub.peek(n.context, n.resource, n.namespace) : undefined;
-    if (cw?.status.synced) this.describeKind(n, { watch: cw, namespaced: false });
-    else if (nw?.status.synced) this.describeKind(n, { watch: nw, namespaced: true });
+    const serving = this.leases.serving(n.context, n.resource, n.namespace);
+    if (serving) this.describeKind(n, serving);
     this.markChanged(n);
   }
 
@@ -628,7 +589,7 @@ export class BrowseModel {
 
   dispose(): void {
     this.throttle.cancel();
-    for (const v of [...this.views.values()]) this.dropView(v);
+    this.leases.dispose();
     for (const d of this.disposables) d.dispose();
     this.changed.dispose();
   }

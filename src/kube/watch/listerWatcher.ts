@@ -11,8 +11,10 @@ export interface ListPage {
 export interface ListOptions {
   limit?: number;
   continueToken?: string;
-  /** '' (most recent, consistent) or '0' (any, served from the watch cache). */
+  /** '' (most recent, consistent) or '0' (any, served from the watch cache), or a version. */
   resourceVersion?: string;
+  /** With a version: 'NotOlderThan' lets the apiserver answer from its watch cache. */
+  resourceVersionMatch?: 'NotOlderThan' | 'Exact';
   signal: AbortSignal;
 }
 

@@ -9,20 +9,28 @@ interface ListResponse {
   metadata?: { resourceVersion?: string; continue?: string };
 }
 
-export function transportListerWatcher(transport: KubeTransport, type: ResourceType, namespace?: string): ListerWatcher {
+/**
+ * `transport` may be a function: then every call asks for the current one, so a watch created just
+ * as its context reconnects never keeps using the transport that reconnect closed.
+ */
+export function transportListerWatcher(transport: KubeTransport | (() => KubeTransport), type: ResourceType, namespace?: string): ListerWatcher {
   const path = collectionPath(type, namespace);
+  const current = typeof transport === 'function' ? transport : () => transport;
   return {
     async list(opts: ListOptions): Promise<ListPage> {
-      const res = await transport.request<ListResponse>({
+      const res = await current().request<ListResponse>({
         path,
-        query: { limit: opts.limit, continue: opts.continueToken, resourceVersion: opts.continueToken ? undefined : opts.resourceVersion || undefined },
+        // A continue token carries its own version; the apiserver rejects one given beside it.
+        query: opts.continueToken
+          ? { limit: opts.limit, continue: opts.continueToken }
+          : { limit: opts.limit, resourceVersion: opts.resourceVersion || undefined, resourceVersionMatch: opts.resourceVersion ? opts.resourceVersionMatch : undefined },
         signal: opts.signal,
         timeoutMs: 120_000,
       });
       return { items: res.items ?? [], resourceVersion: res.metadata?.resourceVersion ?? '', continueToken: res.metadata?.continue || undefined };
     },
     async watch(opts: WatchOptions): Promise<AsyncIterable<WatchEvent>> {
-      const lines = await transport.streamLines({
+      const lines = await current().streamLines({
         path,
         query: {
           watch: true,
