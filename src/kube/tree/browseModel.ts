@@ -53,7 +53,7 @@ export class BrowseModel {
     private readonly opts: BrowseOptions = {},
   ) {
     this.pageSize = Math.max(10, opts.pageSize ?? 200);
-    this.throttle = new Throttle(() => this.flush(), opts.refreshDelayMs ?? 70);
+    this.throttle = new Throttle(() => this.flush(), opts.refreshDelayMs ?? TREE_REFRESH_WINDOW_MS);
     this.leases = new ViewLeases(clusters.hub, {
       changed: (w, cs) => this.onChangeSet(w, cs),
       // Recovering, failing or stopped: the holders re-render (and re-acquire a live watch).
@@ -594,6 +594,15 @@ export class BrowseModel {
     this.changed.dispose();
   }
 }
+
+/**
+ * VS Code's ExtHostTreeView debounces onDidChangeTreeData with Event.debounce(…, 200 ms, leading):
+ * an event while its 200 ms timer runs restarts the timer, so refreshes fired faster than that are
+ * held back until the tree has been quiet for 200 ms — in a busy cluster, indefinitely. Firing at
+ * most once per 220 ms puts every refresh on VS Code's leading edge: an isolated change renders at
+ * once and a burst waits at most one window.
+ */
+export const TREE_REFRESH_WINDOW_MS = 220;
 
 /** Tree groups whose cluster-scoped kinds go under "Cluster Resources" (Nodes and Namespaces have their own places). */
 const CLUSTER_LEVEL_GROUPS: readonly TreeGroup[] = ['Cluster', 'Storage', 'Access', 'Custom Resources', 'Other'];
