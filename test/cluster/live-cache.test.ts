@@ -125,7 +125,9 @@ test('apiserver restart + etcd compaction mid-watch: relist leaves the cache equ
 
 test('a plain apiserver restart resumes the watch and misses nothing', async () => {
   const c = cluster();
-  const stack = await realStack(c.kubeconfig);
+  // A short backoff cap: with the default (800 ms doubling to 30 s) a restart that takes a while on
+  // a loaded machine leaves the reflector in a long wait, which proves nothing about resuming.
+  const stack = await realStack(c.kubeconfig, { lingerMs: 0, batchMs: 20, backoff: { initialMs: 100, maxMs: 2_000, factor: 2, jitter: 0.2, resetAfterMs: 60_000 } });
   const ns = uniqueName('restart');
   const cms = stack.registry.get('configmaps')!;
   const lease = stack.clusters.hub.acquire(stack.context, cms, undefined);
