@@ -116,12 +116,14 @@ test('a watch whose connection goes silent without closing is restarted and catc
   try {
     w.start();
     await w.whenSynced();
-    await waitFor(() => w.status.phase === 'watching' && proxy.accepted >= 1, { what: 'watching through the proxy' });
+    // 'watching' is reported once when the list lands and again when the watch stream is up:
+    // silence only after the second, so the watch's own connection is the one that goes quiet.
+    await waitFor(() => statuses.filter((s) => s.phase === 'watching').length >= 2, { what: 'the watch stream up through the proxy' });
     proxy.silence();
     const name = uniqueName('silent');
     await c.api.ok('POST', `/api/v1/namespaces/${ns}/pods`, { metadata: { name }, spec: { nodeName: 'kwok-node-0', containers: [{ name: 'c', image: 'registry.invalid/x:1' }] } });
     await waitFor(() => w.store.get(`${ns}/${name}`), { what: 'the pod created during the silence reaches the cache', timeoutMs: 15_000 });
-    assert.ok(statuses.some((s) => s.phase === 'backoff' && /silent/.test(String(s.error))), 'the dead connection was detected and reported');
+    assert.ok(statuses.some((s) => s.phase === 'backoff' && /silent/.test(String(s.error))), `the dead connection was detected and reported (${statuses.map((s) => `${s.phase}:${s.error?.message ?? ''}`).join(' | ')})`);
     assert.equal(w.status.phase, 'watching');
   } finally {
     await w.stop();

@@ -30,8 +30,8 @@ function setup() {
 }
 
 test('holders of a stopped watch are told, and their next acquire gets a live watch', async () => {
-  const { cluster, hub, leases, told } = setup();
-  cluster.create('a');
+  const { namespaced, hub, leases, told } = setup();
+  namespaced.create('a');
   const first = await leases.acquire('node-1', 'ctx', pods, 'default');
   await leases.acquire('node-2', 'ctx', pods, 'default');
   assert.ok('watch' in first);
@@ -42,26 +42,38 @@ test('holders of a stopped watch are told, and their next acquire gets a live wa
   const again = await leases.acquire('node-1', 'ctx', pods, 'default');
   assert.ok('watch' in again);
   assert.notEqual(again.watch, first.watch, 'a fresh watch, not the frozen one');
-  cluster.create('made-after-reconnect');
+  namespaced.create('made-after-reconnect');
   await waitFor(() => again.watch.store.get('default/made-after-reconnect'), { what: 'the new watch is live' });
   assert.equal(first.watch.store.get('default/made-after-reconnect'), undefined);
   leases.dispose();
   await hub.dispose();
 });
 
-test('a 403 on the cluster-wide watch falls back to a namespaced one, remembered until the context reconnects', async () => {
+test('a namespace is served by its own watch, or by a cluster-wide one that already runs', async () => {
   const { cluster, namespaced, hub, leases, made } = setup();
   namespaced.create('mine');
-  cluster.failNext.push(new KubeApiError('pods is forbidden', { kind: 'http', status: 403 }));
+  cluster.create('mine');
+  cluster.create('theirs', 'other');
   const a = await leases.acquire('n1', 'ctx', pods, 'default');
-  assert.ok('watch' in a && a.namespaced, 'served by the namespaced watch');
-  assert.ok(a.watch.store.get('default/mine'));
-  const b = await leases.acquire('n2', 'ctx', pods, 'default');
-  assert.ok('watch' in b && b.namespaced);
-  assert.deepEqual(made.map((m) => m.ns), [undefined, 'default'], 'the refusal is remembered: no second cluster-wide attempt');
-  await hub.stopContext('ctx');
-  const c = await leases.acquire('n1', 'ctx', pods, 'default');
-  assert.ok('watch' in c && !c.namespaced, 'after a reconnect the cluster-wide watch is tried again (new credentials may allow it)');
+  assert.ok('watch' in a && a.namespaced, 'a namespace view starts with the namespace: a small list, whatever the cluster holds');
+  assert.deepEqual(made.map((m) => m.ns), ['default']);
+  const all = await leases.acquire('overview', 'ctx', pods, undefined);
+  assert.ok('watch' in all && !all.namespaced && all.watch.store.size === 2, 'an all-namespaces view watches cluster-wide');
+  const b = await leases.acquire('n2', 'ctx', pods, 'other');
+  assert.ok('watch' in b && !b.namespaced, 'the synced cluster-wide watch serves another namespace: no second copy');
+  assert.deepEqual(made.map((m) => m.ns), ['default', undefined]);
+  leases.dispose();
+  await hub.dispose();
+});
+
+test('a namespace RBAC refuses reads as forbidden, and a namespaced grant works without cluster-wide rights', async () => {
+  const { namespaced, hub, leases } = setup();
+  namespaced.create('mine');
+  const ok = await leases.acquire('n1', 'ctx', pods, 'default');
+  assert.ok('watch' in ok && ok.watch.store.get('default/mine'), 'a user with rights in one namespace sees it');
+  namespaced.failNext.push(new KubeApiError('pods is forbidden', { kind: 'http', status: 403 }));
+  const refused = await leases.acquire('n2', 'ctx', pods, 'secret-ns');
+  assert.ok('forbidden' in refused, 'forbidden, not an error or a spinner');
   leases.dispose();
   await hub.dispose();
 });

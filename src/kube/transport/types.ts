@@ -82,6 +82,11 @@ export interface KubeTransport {
    * closes the stream; abort through req.signal.
    */
   streamLines(req: KubeRequest): Promise<AsyncIterable<string>>;
+  /**
+   * Called when a watch went silent: makes sure the next requests do not land on a dead
+   * connection (over HTTP/2 all streams share one). Optional for fakes.
+   */
+  checkConnection?(timeoutMs?: number): Promise<void>;
   /** Closes pooled connections. */
   close(): Promise<void>;
 }

@@ -37,4 +37,6 @@ export interface ListerWatcher {
   list(opts: ListOptions): Promise<ListPage>;
   /** Resolves once the watch is established; the iterable ends when the server closes it. */
   watch(opts: WatchOptions): Promise<AsyncIterable<WatchEvent>>;
+  /** A watch went silent past the idle deadline: check the connection before watching again. */
+  idle?(): Promise<void>;
 }

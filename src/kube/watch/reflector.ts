@@ -154,6 +154,9 @@ export class Reflector {
           if (++this.goneStreak === 1) continue;
         } else if (e instanceof RelistNeeded) {
           this.needList = true;
+        } else if (e instanceof IdleError) {
+          // Over HTTP/2 the restarted watch would share the silent connection: check it first.
+          await this.lw.idle?.().catch(() => undefined);
         }
         const err = e instanceof Error ? e : new Error(String(e));
         const forbidden = e instanceof KubeApiError && (e.status === 403 || e.status === 401);

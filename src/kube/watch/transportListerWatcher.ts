@@ -29,6 +29,9 @@ export function transportListerWatcher(transport: KubeTransport | (() => KubeTra
       });
       return { items: res.items ?? [], resourceVersion: res.metadata?.resourceVersion ?? '', continueToken: res.metadata?.continue || undefined };
     },
+    async idle(): Promise<void> {
+      await current().checkConnection?.();
+    },
     async watch(opts: WatchOptions): Promise<AsyncIterable<WatchEvent>> {
       const lines = await current().streamLines({
         path,

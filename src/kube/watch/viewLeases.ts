@@ -1,11 +1,14 @@
 // The watches one view (the tree, the topology graph, diagnosis) holds, on behalf of its parts
 // ("holders": tree node ids, graph panels). Shared by every view so each gets the same rules:
-// - one cluster-wide watch per kind serves every namespace; when RBAC refuses it (403) the view
-//   falls back to a namespaced watch, and remembers the refusal per (context, kind);
+// - what a namespace shows comes from a watch of that namespace: it lists in a blink even when the
+//   cluster has 20,000 pods, holds only what is open, and works for users whose RBAC stops at
+//   their namespace. A cluster-wide watch that some view already runs and has synced serves every
+//   namespace instead (no second copy). Cluster-wide views (all namespaces) ask with no namespace;
+//   HTTP/2 keeps the many small watches on one connection (transport/http2Probe.ts);
 // - a watch is held while any holder needs it and released when the last one lets go;
 // - a watch that stops (its context was reconnected or its kubeconfig entry changed) is dropped at
 //   once and its holders are told, so they re-acquire a live one instead of reading a frozen store.
-import { resourceId, type ResourceType } from '../kinds/resourceType';
+import type { ResourceType } from '../kinds/resourceType';
 import type { ChangeSet } from './changeSet';
 import type { WatchStatus } from './reflector';
 import type { Disposable, SharedWatch } from './sharedWatch';
@@ -43,8 +46,6 @@ interface View extends LeasedWatch {
 
 export class ViewLeases {
   private readonly views = new Map<string, View>();
-  /** `context|resource` whose cluster-wide watch RBAC refused: go namespaced straight away. */
-  private readonly clusterWideForbidden = new Set<string>();
 
   constructor(
     private readonly hub: WatchHub,
@@ -52,9 +53,9 @@ export class ViewLeases {
   ) {}
 
   /**
-   * A lease on the watch that serves (type, namespace) for `holder`: cluster-wide when RBAC allows
-   * it (one watch serves every namespace), else namespaced; forbidden when neither is allowed.
-   * Resolves once the watch has listed or failed, so the caller shows objects or a reason.
+   * A lease on the watch that serves (type, namespace) for `holder`: the namespace's own watch, or
+   * a running, synced cluster-wide one. `namespace` undefined means all namespaces. Resolves once
+   * the watch has listed or failed, so the caller shows objects or a reason.
    */
   async acquire(holder: string, context: string, type: ResourceType, namespace: string | undefined): Promise<Acquired> {
     // A watch may be stopped while we wait for it (a reconnect): then take the fresh one.
@@ -65,19 +66,12 @@ export class ViewLeases {
   }
 
   private async acquireOnce(holder: string, context: string, type: ResourceType, namespace: string | undefined): Promise<Acquired & { stopped?: boolean }> {
-    const cwKey = `${context}|${resourceId(type)}`;
-    if (!type.namespaced || !namespace || !this.clusterWideForbidden.has(cwKey)) {
-      const v = this.view(holder, context, type, undefined);
-      await v.watch.whenSettled();
-      const st = v.watch.status;
-      if (st.synced) return { watch: v.watch, namespaced: false };
-      if (st.phase !== 'forbidden' || !type.namespaced || !namespace) return failure(v.watch);
-      this.clusterWideForbidden.add(cwKey);
-      this.releaseFrom(v, holder);
-    }
-    const v = this.view(holder, context, type, namespace);
+    const ns = type.namespaced ? namespace : undefined;
+    // A cluster-wide watch that is already live serves this namespace too.
+    const clusterWide = ns ? this.hub.peek(context, type) : undefined;
+    const v = this.view(holder, context, type, clusterWide?.status.synced ? undefined : ns);
     await v.watch.whenSettled();
-    if (v.watch.status.synced) return { watch: v.watch, namespaced: true };
+    if (v.watch.status.synced) return { watch: v.watch, namespaced: v.key !== watchKey(context, type, undefined) };
     return failure(v.watch);
   }
 
@@ -136,18 +130,11 @@ export class ViewLeases {
     if (st.phase === 'stopped') {
       const holders = [...v.holders];
       this.drop(v);
-      // New credentials may be allowed what the old ones were not.
-      this.clusterWideForbidden.delete(`${v.context}|${resourceId(v.type)}`);
       this.listener.statusChanged(v, st, holders);
       return;
     }
     // A watch that recovers or starts failing changes what its holders show.
     if (st.phase === 'watching' || st.phase === 'forbidden' || st.phase === 'backoff') this.listener.statusChanged(v, st, [...v.holders]);
-  }
-
-  private releaseFrom(v: View, holder: string): void {
-    v.holders.delete(holder);
-    if (v.holders.size === 0) this.drop(v);
   }
 
   private drop(v: View): void {

@@ -8,6 +8,8 @@ export interface SilentProxy {
   readonly port: number;
   /** Connections accepted so far. */
   readonly accepted: number;
+  /** Connections open now. */
+  readonly open: number;
   /** Every connection open now stops forwarding (in both directions) but stays open. */
   silence(): void;
   close(): Promise<void>;
@@ -48,6 +50,9 @@ export async function startSilentProxy(targetPort: number): Promise<SilentProxy>
     port: address.port,
     get accepted() {
       return accepted;
+    },
+    get open() {
+      return live.size;
     },
     silence() {
       for (const p of live) p.silent = true;
