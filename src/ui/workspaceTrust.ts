@@ -42,7 +42,7 @@ export async function restrictedModeNotices(): Promise<KubeconfigProblem[]> {
     {
       notice: true,
       file: settingsFile?.uri.fsPath,
-      message: 'Restricted Mode: kubeconfig files named by this workspace are not read',
+      message: 'Restricted Mode: workspace kubeconfig skipped',
       hint:
         `The workspace setting ${FULL_KEY} names ${names}. A kubeconfig can run programs (credential plugins), ` +
         'so Kube Atlas reads the files a workspace names only when you trust it: run "Workspaces: Manage Workspace Trust" to trust this folder. ' +

@@ -18,7 +18,7 @@ import { Workbench } from './harness/workbench';
 
 const clusterDir = process.env.KUBE_ATLAS_CLUSTER_DIR;
 const VIEW = 'Clusters';
-const NOTICE = /^Restricted Mode: kubeconfig files named by this workspace are not read/;
+const NOTICE = /^Restricted Mode: workspace kubeconfig skipped$/;
 let cs: CodeServerHandle;
 let browser: Browser;
 let wb: Workbench;
@@ -135,6 +135,11 @@ test('Restricted Mode: the workspace kubeconfig is skipped with a notice, its pl
   assert.match(log, /names .*cloned-repo\/deploy\/kubeconfig\.yaml/);
   assert.match(log, /Connected to "kube-atlas-local"/);
   assert.ok(!existsSync(marker), 'the workspace plugin never ran');
+  // The row's tooltip says which file was skipped and how to allow it.
+  await wb.page.locator('.monaco-list-row', { hasText: 'Restricted Mode: workspace kubeconfig skipped' }).hover();
+  const hover = wb.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Manage Workspace Trust' }).first();
+  await hover.waitFor({ timeout: 10_000 });
+  assert.match(await hover.innerText(), /names .*cloned-repo\/deploy\/kubeconfig\.yaml/);
   await wb.screenshot('trust-01-restricted-mode');
 });
 
@@ -144,6 +149,7 @@ test('trusting the folder reads the workspace kubeconfig: its context appears, i
   await trust.waitFor({ timeout: 30_000 });
   await wb.screenshot('trust-02-trust-editor');
   await trust.click();
+  await wb.page.keyboard.press('Escape'); // close the trust editor
   await wb.openView('Kube Atlas');
   await waitFor(async () => /current · v1\.36/.test((await wb.treeItems(VIEW)).find((r) => r.label === 'from-workspace')?.description ?? ''), {
     what: 'the workspace context, current and connected',
