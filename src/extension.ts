@@ -15,6 +15,7 @@ import { registerObjectCommands } from './ui/commands/objectCommands';
 import { ExtensionState } from './ui/extensionState';
 import { outputLogger } from './ui/outputLogger';
 import { readSettings, SECTION } from './ui/settings';
+import { restrictedModeNotices } from './ui/workspaceTrust';
 import { ContextStatusBar } from './ui/statusBar';
 import { ClusterTreeProvider } from './ui/tree/clusterTreeProvider';
 import { YAML_SCHEME, YamlDocumentProvider } from './ui/yamlDocuments';
@@ -49,7 +50,11 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
 
   const adopt = async (merged: Awaited<ReturnType<KubeconfigSource['load']>>): Promise<void> => {
     log.info(`Kubeconfig: ${merged.contexts.length} contexts from ${merged.files.filter((f) => f.exists).map((f) => f.path).join(', ') || 'no file'}`);
-    for (const p of merged.problems) log.warn(`Kubeconfig problem${p.file ? ` in ${p.file}${p.line ? `:${p.line}` : ''}` : ''}: ${p.message} — ${p.hint}`);
+    for (const p of merged.problems) {
+      const line = `Kubeconfig ${p.notice ? 'notice' : 'problem'}${p.file ? ` in ${p.file}${p.line ? `:${p.line}` : ''}` : ''}: ${p.message} — ${p.hint}`;
+      if (p.notice) log.info(line);
+      else log.warn(line);
+    }
     await clusters.setKubeconfig(merged);
     statusBar.update();
     // Connect the current context right away so its node shows reachability and version; other
@@ -58,7 +63,9 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     if (current) void clusters.session(current)?.connect();
   };
 
-  const ready = source.load(kubeconfigPaths()).then(adopt, (e: unknown) => log.error(`Could not read the kubeconfig: ${String(e)}`));
+  // In Restricted Mode the workspace's own kubeconfig files are left out (they could run programs), with a notice in the tree.
+  const loadKubeconfig = async (): Promise<void> => adopt(await source.load(kubeconfigPaths(), await restrictedModeNotices()));
+  const ready = loadKubeconfig().catch((e: unknown) => log.error(`Could not read the kubeconfig: ${String(e)}`));
 
   context.subscriptions.push(
     output,
@@ -76,7 +83,11 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
       // Every setting applies at once, without a reload.
       credentials.setTimeoutMs(settings.execTimeoutMs);
       model.setPageSize(settings.pageSize);
-      if (e.affectsConfiguration(`${SECTION}.kubeconfigFiles`)) await adopt(await source.load(kubeconfigPaths()));
+      if (e.affectsConfiguration(`${SECTION}.kubeconfigFiles`)) await loadKubeconfig();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      settings = readSettings();
+      void loadKubeconfig();
     }),
     ...registerContextCommands(clusters, model, state, statusBar),
     ...registerObjectCommands(clusters, model, view),

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { ClusterManager } from '../../src/kube/clusters/clusterManager';
 import { loadKubeconfigs } from '../../src/kube/config/kubeconfigLoad';
 import { createTransport } from '../../src/kube/transport/createTransport';
-import { HttpTransport } from '../../src/kube/transport/httpTransport';
+import type { HttpTransport } from '../../src/kube/transport/httpTransport';
 import { waitFor } from '../support/waitFor';
 import { startSilentProxy } from './harness/silentProxy';
 import { uniqueName, useCluster } from './harness/use-cluster';

@@ -4,7 +4,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { loadKubeconfigs } from '../config/kubeconfigLoad';
-import type { MergedKubeconfig } from '../config/types';
+import type { KubeconfigProblem, MergedKubeconfig } from '../config/types';
 import { Emitter } from '../util/emitter';
 
 export class KubeconfigSource {
@@ -14,6 +14,7 @@ export class KubeconfigSource {
   readonly onDidChange = this.changed.event;
   private current: MergedKubeconfig | undefined;
   private paths: string[] = [];
+  private notices: KubeconfigProblem[] = [];
 
   constructor(private readonly debounceMs = 200) {}
 
@@ -21,18 +22,28 @@ export class KubeconfigSource {
     return this.current;
   }
 
-  /** Load from these paths (in precedence order) and keep watching them. */
-  async load(paths: readonly string[]): Promise<MergedKubeconfig> {
+  /**
+   * Load from these paths (in precedence order) and keep watching them. `notices` are shown
+   * with the files' problems on every (re)load: what the caller left out on purpose and why.
+   */
+  async load(paths: readonly string[], notices: readonly KubeconfigProblem[] = []): Promise<MergedKubeconfig> {
     this.paths = [...paths];
+    this.notices = [...notices];
     this.rewatch();
-    this.current = await loadKubeconfigs(this.paths);
+    this.current = await this.read();
     return this.current;
   }
 
   async reload(): Promise<MergedKubeconfig> {
-    this.current = await loadKubeconfigs(this.paths);
+    this.current = await this.read();
     this.changed.fire(this.current);
     return this.current;
+  }
+
+  private async read(): Promise<MergedKubeconfig> {
+    const merged = await loadKubeconfigs(this.paths);
+    merged.problems.unshift(...this.notices);
+    return merged;
   }
 
   private rewatch(): void {

@@ -2,6 +2,7 @@
 // unlike client-node, which builds a new dispatcher (and TLS handshake) for every API call.
 
 import { Agent, Dispatcher, ProxyAgent, Socks5ProxyAgent } from 'undici';
+import { redactUrl } from '../util/redact';
 import type { TlsMaterial } from './tlsMaterial';
 import { KubeApiError } from './types';
 
@@ -76,7 +77,7 @@ export function createDispatcher(spec: DispatcherSpec): Dispatcher {
   try {
     proxy = new URL(spec.proxyUrl);
   } catch {
-    throw badProxy(spec, `proxy-url ${spec.proxyUrl} is not a URL`);
+    throw badProxy(spec, `proxy-url ${redactUrl(spec.proxyUrl)} is not a URL`);
   }
   if (proxy.protocol === 'http:' || proxy.protocol === 'https:') {
     return new ProxyAgent({ ...pool, uri: proxy.href, requestTls: connect });
@@ -86,7 +87,7 @@ export function createDispatcher(spec: DispatcherSpec): Dispatcher {
     const options = { ...pool, requestTls: connect } as ConstructorParameters<typeof Socks5ProxyAgent>[1];
     return new Socks5ProxyAgent(proxy.href, options);
   }
-  throw badProxy(spec, `proxy-url ${spec.proxyUrl} uses ${proxy.protocol}, which is not supported`);
+  throw badProxy(spec, `proxy-url ${redactUrl(spec.proxyUrl)} uses ${proxy.protocol}, which is not supported`);
 }
 
 function badProxy(spec: DispatcherSpec, message: string): KubeApiError {

@@ -2,6 +2,8 @@
 // actions) talks to a cluster only through KubeTransport, so unit tests can hand in a fake and the
 // real implementation can own connection reuse (one dispatcher per cluster) and credentials.
 
+import { redact } from '../util/redact';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface KubeRequest {
@@ -59,13 +61,15 @@ export class KubeApiError extends Error {
       cause?: unknown;
     },
   ) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    // Every error of the core is built here and may end in a tooltip, a notification or the
+    // Output channel: the one place that guarantees no credential-shaped text gets that far.
+    super(redact(message), init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'KubeApiError';
     this.kind = init.kind;
     this.status = init.status;
     this.reason = init.reason;
     this.retryAfterSeconds = init.retryAfterSeconds;
-    this.hint = init.hint;
+    this.hint = init.hint === undefined ? undefined : redact(init.hint);
     this.causes = init.causes;
   }
 }

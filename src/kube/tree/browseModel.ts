@@ -111,7 +111,7 @@ export class BrowseModel {
     }
     for (const p of merged.problems.filter((x) => !x.context)) {
       const where = p.file ? `${p.file}${p.line ? `:${p.line}` : ''}` : '';
-      const n = makeMessageNode(undefined, 'error', p.message, [where, p.hint].filter(Boolean).join('\n'), `${where}|${p.message}`);
+      const n = makeMessageNode(undefined, p.notice ? 'info' : 'error', p.message, [where, p.hint].filter(Boolean).join('\n'), `${where}|${p.message}`);
       n.description = where;
       out.push(this.keep(n, undefined));
     }

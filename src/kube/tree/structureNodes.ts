@@ -3,6 +3,7 @@ import type { SessionState } from '../clusters/clusterSession';
 import type { ContextEntry, KubeconfigProblem } from '../config/types';
 import type { KubeObject } from '../kinds/types';
 import type { TreeGroup } from '../kinds/resourceType';
+import { redactUrl } from '../util/redact';
 import { type BrowseNode, ids } from './nodes';
 
 export function contextNode(
@@ -41,7 +42,7 @@ export function contextNode(
     description: parts.join(' · '),
     tooltip: [
       `Context: ${ctx.name}${current ? ' (current in Kube Atlas)' : ''}`,
-      `Cluster: ${ctx.cluster}${server ? ` (${server})` : ''}`,
+      `Cluster: ${ctx.cluster}${server ? ` (${redactUrl(server)})` : ''}`,
       `User: ${ctx.user}`,
       ctx.namespace ? `Namespace: ${ctx.namespace}` : '',
       `From: ${ctx.file}`,
