@@ -13,6 +13,7 @@ import { Throttle } from '../util/throttle';
 import type { ChangeSet } from '../watch/changeSet';
 import type { SharedWatch } from '../watch/sharedWatch';
 import { type Acquired, type LeasedWatch, ViewLeases } from '../watch/viewLeases';
+import { KindListings, compareNames, tracksAttention } from './kindListings';
 import { applyObject, makeContainerNodes, makeKindNode, makeMessageNode, makeObjectNode } from './nodeFactory';
 import { type BrowseNode, ids } from './nodes';
 import { namespaceNode, contextNode, groupNode, clusterFolderNode, chunk } from './structureNodes';
@@ -38,6 +39,7 @@ export class BrowseModel {
   private readonly childIds = new Map<string, string[]>();
   private readonly byUid = new Map<string, Set<BrowseNode>>();
   private readonly leases: ViewLeases;
+  private readonly listings = new KindListings();
   private readonly pending = new Set<BrowseNode>();
   private fullRefresh = false;
   private readonly throttle: Throttle;
@@ -218,7 +220,7 @@ export class BrowseModel {
     let names: string[];
     let note: BrowseNode | undefined;
     if ('watch' in acquired) {
-      names = [...acquired.watch.store.list()].map((o) => o.metadata.name ?? '').sort();
+      names = this.listings.objects(acquired.watch, undefined, false).map((o) => o.metadata.name ?? '');
     } else {
       // Listing namespaces is forbidden for many users: fall back to the context's own namespace.
       const own = this.clusters.kubeconfig?.contexts.find((c) => c.name === node.context)?.namespace ?? 'default';
@@ -274,11 +276,11 @@ export class BrowseModel {
       );
       return [m];
     }
-    const objs = this.objectsIn(acquired.watch, node.namespace, acquired.namespaced);
-    objs.sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+    const { watch, namespaced } = acquired;
+    const total = this.listings.count(watch, node.namespace, namespaced);
+    if (total > this.pageSize) return this.chunkNodes(node, total, (i) => this.listings.nameAt(watch, node.namespace, namespaced, i));
     const now = this.now();
-    if (objs.length <= this.pageSize) return objs.map((o) => this.objectNode(ids.object(node.id, o.metadata.name ?? ''), node, type, o, now));
-    return this.chunkNodes(node, objs.length, (i) => objs[i]?.metadata.name ?? '');
+    return this.listings.objects(watch, node.namespace, namespaced).map((o) => this.objectNode(ids.object(node.id, o.metadata.name ?? ''), node, type, o, now));
   }
 
   private async chunkChildren(node: BrowseNode): Promise<BrowseNode[]> {
@@ -287,7 +289,7 @@ export class BrowseModel {
     if (parent.type === 'context') {
       const nsType = (await this.connectedRegistry(parent.context))?.get('namespaces');
       const w = nsType ? (await this.acquireFor(node, parent.context, nsType, undefined)) : undefined;
-      const names = w ? [...w.store.list()].map((o) => o.metadata.name ?? '').sort() : [];
+      const names = w ? this.listings.objects(w, undefined, false).map((o) => o.metadata.name ?? '') : [];
       const filter = this.state.namespaceFilter(parent.context)?.toLowerCase();
       const list = filter ? names.filter((n) => n.toLowerCase().includes(filter)) : names;
       const selectedNs = this.state.selectedNamespace(parent.context);
@@ -296,10 +298,11 @@ export class BrowseModel {
     const type = parent.resource!;
     const acquired = await this.acquire(node, parent.context, type, parent.namespace);
     if (!('watch' in acquired)) return [];
-    const objs = this.objectsIn(acquired.watch, parent.namespace, acquired.namespaced).sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
     const now = this.now();
     // Object ids hang off the kind node, not the chunk, so they survive re-chunking.
-    return objs.slice(range.start, range.end).map((o) => this.objectNode(ids.object(parent.id, o.metadata.name ?? ''), node, type, o, now));
+    return this.listings
+      .slice(acquired.watch, parent.namespace, acquired.namespaced, range.start, range.end)
+      .map((o) => this.objectNode(ids.object(parent.id, o.metadata.name ?? ''), node, type, o, now));
   }
 
   private async objectChildren(node: BrowseNode): Promise<BrowseNode[]> {
@@ -351,11 +354,6 @@ export class BrowseModel {
     return out;
   }
 
-  private objectsIn(watch: SharedWatch, namespace: string | undefined, namespacedWatch: boolean): KubeObject[] {
-    if (!namespace || namespacedWatch) return [...watch.store.list()];
-    return watch.store.byIndex('namespace', namespace);
-  }
-
   private describeKind(node: BrowseNode, acquired: Acquired): void {
     if (!('watch' in acquired)) {
       node.description = 'forbidden' in acquired ? 'forbidden' : 'unavailable';
@@ -363,16 +361,12 @@ export class BrowseModel {
       node.icon = 'forbidden' in acquired ? 'lock' : 'error';
       return;
     }
-    const objs = this.objectsIn(acquired.watch, node.namespace, acquired.namespaced);
-    let bad = 0;
-    if (node.resource!.kind === 'Pod' || node.resource!.group === 'apps' || node.resource!.group === 'batch') {
-      for (const o of objs) {
-        const sev = summarize(node.resource!.kind, o).severity;
-        if (sev === 'error' || sev === 'warning') bad++;
-      }
-    }
-    const st = acquired.watch.status;
-    node.description = `${objs.length}${bad ? ` · ${bad} need attention` : ''}${!st.synced ? ' · loading' : st.phase === 'backoff' ? ' · reconnecting' : ''}`;
+    const { watch, namespaced } = acquired;
+    const type = node.resource!;
+    const count = this.listings.count(watch, node.namespace, namespaced);
+    const bad = tracksAttention(type.kind, type.group) ? this.listings.attention(watch, node.namespace, namespaced, type.kind) : 0;
+    const st = watch.status;
+    node.description = `${count}${bad ? ` · ${bad} need attention` : ''}${!st.synced ? ' · loading' : st.phase === 'backoff' ? ' · reconnecting' : ''}`;
     node.severity = bad ? 'warning' : undefined;
     node.icon = bad ? 'warning' : 'symbol-class';
   }
@@ -482,6 +476,7 @@ export class BrowseModel {
   private onChangeSet(view: LeasedWatch, cs: ChangeSet): void {
     const ctx = view.context;
     const type = view.type;
+    this.listings.apply(view.watch, cs, type.kind);
     const rid = resourceId(type);
     const touched = new Set<string | undefined>();
     for (const o of cs.added) touched.add(o.metadata.namespace);
@@ -608,5 +603,5 @@ export const TREE_REFRESH_WINDOW_MS = 220;
 const CLUSTER_LEVEL_GROUPS: readonly TreeGroup[] = ['Cluster', 'Storage', 'Access', 'Custom Resources', 'Other'];
 
 function byName(a: KubeObject, b: KubeObject): number {
-  return (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+  return compareNames(a.metadata.name ?? '', b.metadata.name ?? '');
 }
