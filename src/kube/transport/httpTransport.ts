@@ -12,7 +12,7 @@ import { splitLines } from './lineSplitter';
 import type { AuthState, RequestAuth } from './requestAuth';
 import { describeRequest, describeForHumans, type RequestDescription } from './requestDescription';
 import { loadTlsMaterial, type TlsMaterial } from './tlsMaterial';
-import { KubeApiError, type KubeRequest, type KubeTransport } from './types';
+import { KubeApiError, type KubeRequest, type KubeResponse, type KubeTransport } from './types';
 
 export interface HttpTransportTarget {
   cluster: ClusterEntry;
@@ -54,13 +54,17 @@ export class HttpTransport implements KubeTransport {
   }
 
   async request<T = unknown>(req: KubeRequest): Promise<T> {
+    return (await this.exchange<T>(req)).body;
+  }
+
+  async exchange<T = unknown>(req: KubeRequest): Promise<KubeResponse<T>> {
     const d = deadline(req.signal, req.timeoutMs ?? this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
     const desc = describeRequest(req);
     try {
       const res = await this.send(req, desc, d.signal, false);
       const text = await res.body.text();
       await socketReleased();
-      return parseBody<T>(text, res, desc);
+      return { status: res.statusCode, body: parseBody<T>(text, res, desc), warnings: parseWarnings(res.headers.warning) };
     } catch (e) {
       throw this.failure(e, desc, d.signal, d.timedOut());
     } finally {
@@ -237,6 +241,28 @@ export class HttpTransport implements KubeTransport {
  */
 function socketReleased(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * `Warning: 299 - "text"` headers (RFC 7234 form, as the apiserver sends them) → the texts. One
+ * header may carry several, comma-separated; commas inside the quoted text are kept.
+ */
+export function parseWarnings(header: string | string[] | undefined): string[] {
+  if (!header) return [];
+  const out: string[] = [];
+  for (const h of Array.isArray(header) ? header : [header]) {
+    const re = /\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"/g;
+    let m: RegExpExecArray | null = re.exec(h);
+    if (!m) {
+      out.push(h.trim());
+      continue;
+    }
+    while (m) {
+      out.push((m[1] ?? '').replace(/\\(.)/g, '$1'));
+      m = re.exec(h);
+    }
+  }
+  return out;
 }
 
 function withQuery(path: string, query: KubeRequest['query']): string {

@@ -75,11 +75,22 @@ export class KubeApiError extends Error {
 }
 
 
+/** A response with what actions report besides the body: the status code and the server's warnings. */
+export interface KubeResponse<T> {
+  /** 200 configured / 201 created, etc. */
+  status: number;
+  body: T;
+  /** `Warning` headers (deprecations, unknown fields under Warn validation), text only. */
+  warnings: string[];
+}
+
 export interface KubeTransport {
   /** The API server URL, for display. */
   readonly server: string;
   /** A JSON request; resolves with the parsed body, rejects with KubeApiError. */
   request<T = unknown>(req: KubeRequest): Promise<T>;
+  /** request(), keeping the status code and `Warning` headers (apply, scale, delete report them). */
+  exchange<T = unknown>(req: KubeRequest): Promise<KubeResponse<T>>;
   /**
    * A streaming GET (watch, follow logs): resolves once the response headers arrived with 2xx
    * (rejects with KubeApiError otherwise) and yields the body line by line. Ends when the server
