@@ -36,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   let settings = readSettings();
   const credentials = new ExecCredentialCache({ timeoutMs: settings.execTimeoutMs });
   const clusters = new ClusterManager((merged, ctx) => createTransport(merged, ctx, { execCredentials: credentials, userAgent: 'kube-atlas' }), {}, log);
-  const state = new ExtensionState(context.workspaceState);
+  const state = new ExtensionState(context.workspaceState, settings.productionContexts);
   const model = new BrowseModel(clusters, state, { pageSize: settings.pageSize });
   const tree = new ClusterTreeProvider(model);
   const view = vscode.window.createTreeView('kubeAtlas.clusters', { treeDataProvider: tree, showCollapseAll: true });
@@ -83,6 +83,10 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
       // Every setting applies at once, without a reload.
       credentials.setTimeoutMs(settings.execTimeoutMs);
       model.setPageSize(settings.pageSize);
+      if (e.affectsConfiguration(`${SECTION}.productionContexts`)) {
+        state.setProductionPatterns(settings.productionContexts);
+        model.refreshAll();
+      }
       if (e.affectsConfiguration(`${SECTION}.kubeconfigFiles`)) await loadKubeconfig();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {

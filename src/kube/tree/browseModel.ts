@@ -24,6 +24,8 @@ export interface BrowseState {
   selectedNamespace(context: string): string | undefined;
   /** Substring filter over namespace names, per context. */
   namespaceFilter(context: string): string | undefined;
+  /** The user marked this context as production (kubeAtlas.productionContexts). */
+  isProduction?(context: string): boolean;
 }
 
 export interface BrowseOptions {
@@ -109,7 +111,8 @@ export class BrowseModel {
     const selected = this.clusters.currentContext(this.state.selectedContext());
     for (const ctx of merged.contexts) {
       const problems = merged.problems.filter((p) => p.context === ctx.name);
-      out.push(this.keep(contextNode(ctx, ctx.name === selected, this.clusters.session(ctx.name)?.state, problems, this.state.namespaceFilter(ctx.name), merged.clusters.get(ctx.cluster)?.server), undefined));
+      const production = this.state.isProduction?.(ctx.name) ?? false;
+      out.push(this.keep(contextNode(ctx, ctx.name === selected, this.clusters.session(ctx.name)?.state, problems, this.state.namespaceFilter(ctx.name), merged.clusters.get(ctx.cluster)?.server, production), undefined));
     }
     for (const p of merged.problems.filter((x) => !x.context)) {
       const where = p.file ? `${p.file}${p.line ? `:${p.line}` : ''}` : '';
