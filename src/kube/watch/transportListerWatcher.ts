@@ -3,7 +3,7 @@
 // pooled per watch), and metadata-only kinds (Secrets always) are requested as
 // PartialObjectMetadata, so their content is never sent to us at all.
 import { metadataAccept } from '../kinds/metadataOnly';
-import { InternPool, type Projection, projectionFor } from '../kinds/projection';
+import { InternPool, type Pool, type Projection, projectionFor } from '../kinds/projection';
 import { collectionPath, type ResourceType } from '../kinds/resourceType';
 import type { KubeObject } from '../kinds/types';
 import type { KubeTransport } from '../transport/types';
@@ -15,9 +15,10 @@ interface ListResponse {
 }
 
 export interface TransportListerWatcherOptions {
-  /** What the cache keeps of each object; by default the kind's projection. */
+  /** What the cache keeps of each object: by default the kind's projection; null keeps whole objects (the bench's reference). */
   projection?: Projection | null;
-  pool?: InternPool;
+  /** Pool of repeated values (one per watch by default). */
+  pool?: Pool;
 }
 
 /**
