@@ -43,7 +43,8 @@ suite('Secret YAML in the extension host', () => {
       await until(() => doc.getText().includes(`password: ${b64('first-value')}`) || undefined, 'the data in the YAML view');
       await kubectl(['-n', ns, 'patch', 'secret', 'db', '--type=merge', '-p', JSON.stringify({ stringData: { password: 'second-value' } })]);
       await until(() => doc.getText().includes(`password: ${b64('second-value')}`) || undefined, 'the changed value in the YAML view, without a click');
-      const watch = api.clusters.hub.peek(ctx.context, node.resource!);
+      // The namespace's watch (or a cluster-wide one, where the tree uses that).
+      const watch = api.clusters.hub.peek(ctx.context, node.resource!, ns) ?? api.clusters.hub.peek(ctx.context, node.resource!);
       assert.ok(watch, 'the Secrets watch');
       for (const o of watch.store.list()) {
         assert.deepEqual(Object.keys(o), ['metadata'], `${o.metadata.name}: metadata only in the cache`);
