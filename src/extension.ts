@@ -64,7 +64,17 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   };
 
   // In Restricted Mode the workspace's own kubeconfig files are left out (they could run programs), with a notice in the tree.
-  const loadKubeconfig = async (): Promise<void> => adopt(await source.load(kubeconfigPaths(), await restrictedModeNotices()));
+  // Loads overlap (activation, a settings change and a trust grant arrive together, and the
+  // notices read a file first): only the newest one is adopted, with the paths and trust as they
+  // are when it reads, so a slower, older load can never put back the contexts trust just allowed.
+  let loads = 0;
+  const loadKubeconfig = async (): Promise<void> => {
+    const mine = ++loads;
+    const notices = await restrictedModeNotices();
+    if (mine !== loads) return;
+    const merged = await source.load(kubeconfigPaths(), notices);
+    if (mine === loads) await adopt(merged);
+  };
   const ready = loadKubeconfig().catch((e: unknown) => log.error(`Could not read the kubeconfig: ${String(e)}`));
 
   context.subscriptions.push(
