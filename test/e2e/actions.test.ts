@@ -64,7 +64,7 @@ async function menuAction(label: string, level: number, action: string): Promise
 async function answerDialog(button: string): Promise<string> {
   const dialog = wb.page.locator('.monaco-dialog-box');
   await dialog.waitFor({ state: 'visible', timeout: 30_000 });
-  const text = (await dialog.innerText()).replace(/\s+/g, ' ');
+  const text = ((await dialog.textContent()) ?? '').replace(/\s+/g, ' ');
   await dialog.locator('.dialog-buttons .monaco-button', { hasText: button }).first().click();
   await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
   return text;
@@ -82,15 +82,15 @@ test('scale from the tree: context menu → input box with the current replicas 
   const input = wb.page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   const message = wb.page.locator('.quick-input-widget .quick-input-message');
-  await waitFor(async () => /Current replicas: 2 desired, 2 running/.test(await message.innerText()), { what: 'the prompt shows the current replicas' });
+  await waitFor(async () => /Current replicas: 2 desired, 2 running/.test((await message.textContent()) ?? ''), { what: 'the prompt shows the current replicas' });
   assert.equal(await input.inputValue(), '2');
-  const title = await wb.page.locator('.quick-input-widget .quick-input-title').innerText();
+  const title = (await wb.page.locator('.quick-input-widget .quick-input-title').textContent()) ?? '';
   assert.match(title, new RegExp(`Scale Deployment ${ns}/web \\(context "kube-atlas-local"\\)`));
   await input.fill('-1');
-  await waitFor(async () => /whole number of replicas/.test(await message.innerText()), { what: 'validation of -1' });
+  await waitFor(async () => /whole number of replicas/.test((await message.textContent()) ?? ''), { what: 'validation of -1' });
   await wb.screenshot('actions-01-scale-invalid');
   await input.fill('4');
-  await waitFor(async () => !/whole number/.test(await message.innerText()), { what: 'validation cleared' });
+  await waitFor(async () => !/whole number/.test((await message.textContent()) ?? ''), { what: 'validation cleared' });
   await wb.page.keyboard.press('Enter');
   await waitFor(async () => (await row('web', 5))?.description.startsWith('4/4'), { what: 'web 4/4 in the tree', timeoutMs: 60_000 });
   await wb.screenshot('actions-02-scaled');
