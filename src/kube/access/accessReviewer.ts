@@ -43,6 +43,8 @@ export class AccessReviewer {
   /** Bumped per context on invalidate(): answers of an older generation are thrown away. */
   private readonly generations = new Map<string, number>();
   private readonly changed = new Emitter<string>();
+  /** Subscriptions that live as long as the reviewer (accessForClusters). */
+  private readonly owned: { dispose(): void }[] = [];
   /** Fires a context's name when answers for it arrived or were dropped. */
   readonly onDidChange = this.changed.event;
   private readonly ttlMs: number;
@@ -138,7 +140,13 @@ export class AccessReviewer {
     this.changed.fire(context);
   }
 
+  /** Ties a subscription's life to the reviewer's. */
+  own(d: { dispose(): void }): void {
+    this.owned.push(d);
+  }
+
   dispose(): void {
+    for (const d of this.owned.splice(0)) d.dispose();
     this.entries.clear();
     this.users.clear();
     this.changed.dispose();
@@ -235,6 +243,6 @@ export function accessForClusters(
     },
     opts,
   );
-  clusters.onDidResetContext((context) => reviewer.invalidate(context));
+  reviewer.own(clusters.onDidResetContext((context) => reviewer.invalidate(context)));
   return reviewer;
 }

@@ -65,7 +65,7 @@ export function registerDeleteCommand(deps: DeleteCommandDeps): vscode.Disposabl
         detail: `${group.length > 1 ? `${list}\n\n` : ''}Propagation: ${policy}.`,
       });
       if (!ok) continue;
-      outcomes.push(...(await deleteObjects((t) => transportOf(deps.clusters, (t as ActionTarget).context ?? context), group, policy)));
+      outcomes.push(...(await deleteObjects(() => transportOf(deps.clusters, context), group, policy)));
     }
     report(outcomes);
   };
