@@ -9,7 +9,9 @@ import { newRevisionPods, rolloutState } from '../../src/kube/actions/rollout/st
 import { planUndo, UndoError } from '../../src/kube/actions/rollout/undo';
 import { equalIgnoreHash, selectorQuery, semanticEqual } from '../../src/kube/actions/rollout/workload';
 import { parseReplicas } from '../../src/kube/actions/scale';
-import { rolloutProgress } from '../../src/kube/kinds/summary';
+import { makeResourceType } from '../../src/kube/kinds/discovery';
+import { InternPool, projectionFor } from '../../src/kube/kinds/projection';
+import { rolloutProgress, summarize } from '../../src/kube/kinds/summary';
 import type { KubeObject } from '../../src/kube/kinds/types';
 
 const tpl = (image: string, hash?: string) => ({
@@ -165,4 +167,32 @@ test('replica input, label selectors, semantic equality', () => {
   assert.ok(!semanticEqual({ d: 1 }, { d: 2 }));
   assert.ok(equalIgnoreHash(tpl('x', 'abc'), tpl('x')));
   assert.ok(!equalIgnoreHash(tpl('x', 'abc'), tpl('y')));
+});
+
+test('the cache\'s projections keep what rollout status reads: a projected workload judges like the whole object', () => {
+  const full: Record<string, KubeObject[]> = {
+    'deployments.apps': [
+      { metadata: { name: 'web', generation: 5, annotations: { 'deployment.kubernetes.io/revision': '4', other: 'x' } }, spec: { replicas: 3, template: tpl('web:4') }, status: { observedGeneration: 4, replicas: 3, updatedReplicas: 3, availableReplicas: 3, readyReplicas: 3 } },
+      { metadata: { name: 'web', generation: 5 }, spec: { replicas: 3 }, status: { observedGeneration: 5, replicas: 4, updatedReplicas: 2, availableReplicas: 3, readyReplicas: 3 } },
+    ],
+    'statefulsets.apps': [
+      { metadata: { name: 'db', generation: 2 }, spec: { replicas: 3, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } } }, status: { observedGeneration: 2, readyReplicas: 3, updatedReplicas: 1, currentReplicas: 2, currentRevision: 'db-1', updateRevision: 'db-2' } },
+      { metadata: { name: 'db', generation: 2 }, spec: { replicas: 3, updateStrategy: { type: 'RollingUpdate' } }, status: { observedGeneration: 2, readyReplicas: 3, updatedReplicas: 1, currentReplicas: 2, currentRevision: 'db-1', updateRevision: 'db-2' } },
+      { metadata: { name: 'db', generation: 2 }, spec: { replicas: 3, updateStrategy: { type: 'OnDelete' } }, status: { observedGeneration: 2 } },
+    ],
+    'daemonsets.apps': [
+      { metadata: { name: 'ds', generation: 3 }, spec: { updateStrategy: { type: 'RollingUpdate' } }, status: { observedGeneration: 3, desiredNumberScheduled: 3, updatedNumberScheduled: 2, numberAvailable: 3, numberReady: 3 } },
+      { metadata: { name: 'ds', generation: 3 }, spec: { updateStrategy: { type: 'OnDelete' } }, status: { observedGeneration: 3, desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3, numberReady: 3 } },
+    ],
+  };
+  for (const [id, objects] of Object.entries(full)) {
+    const [plural, group] = id.split('.') as [string, string];
+    const kind = { deployments: 'Deployment', statefulsets: 'StatefulSet', daemonsets: 'DaemonSet' }[plural]!;
+    const project = projectionFor(makeResourceType(group, 'v1', { plural, kind, namespaced: true, verbs: ['list', 'watch'], subresources: [] }));
+    for (const o of objects) {
+      const kept = project(o, new InternPool());
+      assert.deepEqual(rolloutProgress(kind, kept), rolloutProgress(kind, o), `${kind} ${JSON.stringify(o.status)}`);
+      assert.deepEqual(summarize(kind, kept), summarize(kind, o));
+    }
+  }
 });
