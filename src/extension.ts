@@ -3,6 +3,8 @@
 import { homedir } from 'node:os';
 import { delimiter } from 'node:path';
 import * as vscode from 'vscode';
+import { accessForClusters, type AccessReviewer } from './kube/access/accessReviewer';
+import { TreeAccess } from './kube/access/treeAccess';
 import { ClusterManager } from './kube/clusters/clusterManager';
 import { KubeconfigSource } from './kube/clusters/kubeconfigSource';
 import { ExecCredentialCache } from './kube/config/execCredential';
@@ -12,6 +14,8 @@ import { BrowseModel } from './kube/tree/browseModel';
 import type { BrowseNode } from './kube/tree/nodes';
 import { registerContextCommands } from './ui/commands/contextCommands';
 import { registerObjectCommands } from './ui/commands/objectCommands';
+import { registerDeleteCommand } from './ui/commands/deleteCommand';
+import { registerWorkloadCommands } from './ui/commands/workloadCommands';
 import { ExtensionState } from './ui/extensionState';
 import { outputLogger } from './ui/outputLogger';
 import { readSettings, SECTION } from './ui/settings';
@@ -26,6 +30,8 @@ export interface KubeAtlasApi {
   readonly model: BrowseModel;
   readonly tree: ClusterTreeProvider;
   readonly view: vscode.TreeView<BrowseNode>;
+  /** What the user may do where (SelfSubjectAccessReview cache). */
+  readonly access: AccessReviewer;
   /** Resolves once the kubeconfig has been read for the first time. */
   readonly ready: Promise<void>;
 }
@@ -37,9 +43,10 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   const credentials = new ExecCredentialCache({ timeoutMs: settings.execTimeoutMs });
   const clusters = new ClusterManager((merged, ctx) => createTransport(merged, ctx, { execCredentials: credentials, userAgent: 'kube-atlas' }), {}, log);
   const state = new ExtensionState(context.workspaceState, settings.productionContexts);
-  const model = new BrowseModel(clusters, state, { pageSize: settings.pageSize });
+  const access = accessForClusters(clusters);
+  const model = new BrowseModel(clusters, state, { pageSize: settings.pageSize, access: new TreeAccess(access) });
   const tree = new ClusterTreeProvider(model);
-  const view = vscode.window.createTreeView('kubeAtlas.clusters', { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView('kubeAtlas.clusters', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   tree.attach(view);
   const statusBar = new ContextStatusBar(clusters, state);
   const yaml = new YamlDocumentProvider(clusters);
@@ -105,13 +112,16 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     }),
     ...registerContextCommands(clusters, model, state, statusBar),
     ...registerObjectCommands(clusters, model, view),
+    ...registerWorkloadCommands({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
+    ...registerDeleteCommand({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
+    { dispose: () => access.dispose() },
     vscode.commands.registerCommand('kubeAtlas.showOutput', () => output.show()),
     { dispose: () => source.dispose() },
     { dispose: () => model.dispose() },
     { dispose: () => void clusters.dispose() },
   );
   log.info('Kube Atlas activated');
-  return { clusters, model, tree, view, ready };
+  return { clusters, model, tree, view, access, ready };
 }
 
 export function deactivate(): void {}

@@ -5,17 +5,32 @@
 import type { Shape } from './pick';
 
 const COND: Shape = [{ type: 'str', status: 'str', reason: 'str', message: 'str' }];
+const ROLLING: Shape = { type: 'str', rollingUpdate: { partition: 'keep' } };
 
 export const KIND_SHAPES: Readonly<Record<string, { spec?: Shape; status?: Shape }>> = {
+  // Workloads also keep what `kubectl rollout status` reads (kinds/summary/rolloutProgress.ts):
+  // observedGeneration, the update strategy, and the StatefulSet's revisions.
   'deployments.apps': {
     spec: { replicas: 'keep', paused: 'keep', selector: 'share' },
-    status: { replicas: 'keep', readyReplicas: 'keep', updatedReplicas: 'keep', availableReplicas: 'keep', conditions: COND },
+    status: { observedGeneration: 'keep', replicas: 'keep', readyReplicas: 'keep', updatedReplicas: 'keep', availableReplicas: 'keep', conditions: COND },
   },
-  'statefulsets.apps': { spec: { replicas: 'keep', selector: 'share' }, status: { replicas: 'keep', readyReplicas: 'keep', availableReplicas: 'keep' } },
+  'statefulsets.apps': {
+    spec: { replicas: 'keep', selector: 'share', updateStrategy: ROLLING },
+    status: {
+      observedGeneration: 'keep',
+      replicas: 'keep',
+      readyReplicas: 'keep',
+      availableReplicas: 'keep',
+      updatedReplicas: 'keep',
+      currentReplicas: 'keep',
+      currentRevision: 'str',
+      updateRevision: 'str',
+    },
+  },
   'replicasets.apps': { spec: { replicas: 'keep', selector: 'share' }, status: { replicas: 'keep', readyReplicas: 'keep', availableReplicas: 'keep' } },
   'daemonsets.apps': {
-    spec: { selector: 'share' },
-    status: { desiredNumberScheduled: 'keep', currentNumberScheduled: 'keep', numberReady: 'keep', numberAvailable: 'keep', updatedNumberScheduled: 'keep' },
+    spec: { selector: 'share', updateStrategy: ROLLING },
+    status: { observedGeneration: 'keep', desiredNumberScheduled: 'keep', currentNumberScheduled: 'keep', numberReady: 'keep', numberAvailable: 'keep', updatedNumberScheduled: 'keep' },
   },
   'jobs.batch': {
     spec: { completions: 'keep', parallelism: 'keep', suspend: 'keep' },
