@@ -66,6 +66,12 @@ export async function send(c: Cluster, ns: string, op: Op): Promise<void> {
   }
 }
 
+/** Takes the stamps updates wrote (status.reason) off the pods again. */
+export async function clearReasons(c: Cluster, ns: string, ops: Op[]): Promise<void> {
+  const names = new Set(ops.filter((o) => o.kind === 'update').map((o) => o.name));
+  for (const name of names) await c.api.request('PATCH', `/api/v1/namespaces/${ns}/pods/${name}/status`, { status: { reason: null } }, 'application/merge-patch+json');
+}
+
 export function emptySamples(): Samples {
   return { update: [], create: [], delete: [] };
 }
@@ -103,6 +109,7 @@ export async function randomIntervals(c: Cluster, ns: string, ops: Op[], watchFo
 /** BrowseModel in Node, namespace's Pods open: seen = the model fired a node whose rendering shows the change. */
 export async function modelLatency(c: Cluster, ns: string, count = 60): Promise<Samples> {
   const stack = await realStack(c.kubeconfig, {});
+  let ops: Op[] = [];
   const model = new BrowseModel(stack.clusters, NO_STATE);
   try {
     const ctx = model.roots().find((n) => n.context === stack.context)!;
@@ -115,7 +122,7 @@ export async function modelLatency(c: Cluster, ns: string, count = 60): Promise<
       return false;
     };
     const runId = Date.now().toString(36);
-    const ops = plan(podNodes.slice(0, 30).map((n) => n.label), count, runId);
+    ops = plan(podNodes.slice(0, 30).map((n) => n.label), count, runId);
     return await randomIntervals(c, ns, ops, (op) =>
       new Promise<number>((resolve) => {
         // VS Code re-reads what the model fires: for an update the pod's node (or an ancestor),
@@ -138,13 +145,15 @@ export async function modelLatency(c: Cluster, ns: string, count = 60): Promise<
     model.dispose();
     await stack.close();
     await deleteBenchPods(c, ns);
+    await clearReasons(c, ns, ops);
   }
 }
 
 /** `kubectl get pods -w` printing the same kinds of change: the reference. */
 export async function kubectlWatchLatency(c: Cluster, ns: string, pods: string[], count = 60): Promise<Samples> {
-  const p = spawn(join(c.binDir, 'kubectl'), [`--kubeconfig=${c.kubeconfig}`, '-n', ns, 'get', 'pods', '-w', '-o', 'name', '--output-watch-events'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const p = spawn(join(c.binDir, 'kubectl'), [`--kubeconfig=${c.kubeconfig}`, '-n', ns, 'get', 'pods', '-w', '--output-watch-events', '--no-headers'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const waiters = new Map<string, (t: number) => void>();
+  let ops: Op[] = [];
   let lines = 0;
   let buf = '';
   p.stdout.on('data', (d: Buffer) => {
@@ -155,9 +164,9 @@ export async function kubectlWatchLatency(c: Cluster, ns: string, pods: string[]
       const line = buf.slice(0, nl).trim();
       buf = buf.slice(nl + 1);
       lines++;
-      // "MODIFIED pod/name"
-      const [type = '', obj = ''] = line.split(/\s+/);
-      const key = `${type}|${obj.split('/').pop()}`;
+      // "MODIFIED   name   1/1   Running   0   60m" (-o name would not say the event type)
+      const [type = '', name = ''] = line.split(/\s+/);
+      const key = `${type}|${name}`;
       const w = waiters.get(key);
       if (w) {
         waiters.delete(key);
@@ -169,7 +178,7 @@ export async function kubectlWatchLatency(c: Cluster, ns: string, pods: string[]
   try {
     await waitFor(() => lines >= pods.length, { what: 'kubectl -w to print the initial pods', timeoutMs: 30_000, intervalMs: 20 });
     const runId = `k${Date.now().toString(36)}`;
-    const ops = plan(pods.slice(0, 30), count, runId);
+    ops = plan(pods.slice(0, 30), count, runId);
     return await randomIntervals(c, ns, ops, (op) =>
       new Promise<number>((resolve) => {
         const type = op.kind === 'update' ? 'MODIFIED' : op.kind === 'create' ? 'ADDED' : 'DELETED';
@@ -179,5 +188,6 @@ export async function kubectlWatchLatency(c: Cluster, ns: string, pods: string[]
   } finally {
     p.kill();
     await deleteBenchPods(c, ns);
+    await clearReasons(c, ns, ops);
   }
 }

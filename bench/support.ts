@@ -41,9 +41,13 @@ export async function deleteBenchPods(c: Cluster, ns: string): Promise<void> {
 
 export const BIG_NAMESPACE = 'bench-big';
 
+const BIG_NODE = 'bench-big-node';
+
 /**
- * Makes `count` pods in one namespace (bench-big), bound directly to the fake nodes (no
- * controllers: faster than Deployments for a single namespace). Idempotent.
+ * Makes `count` pods in one namespace (bench-big), bound directly to a node KWOK does not manage
+ * (no controllers, no kubelet status writes: 20,000 creates and nothing else). They stay Pending;
+ * tolerations keep the node lifecycle controller from evicting them off that never-ready node.
+ * Idempotent.
  */
 export async function ensureBigNamespace(c: Cluster, count: number): Promise<void> {
   await c.api.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: BIG_NAMESPACE } });
@@ -59,14 +63,23 @@ export async function ensureBigNamespace(c: Cluster, count: number): Promise<voi
   };
   const existing = await have();
   if (existing >= count) return;
-  const nodes = (await c.api.ok<{ items: unknown[] }>('GET', '/api/v1/nodes?labelSelector=type%3Dkwok')).items.length;
+  await c.api.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: BIG_NODE, labels: { 'kube-atlas.dev/bench': 'big' } } });
   const t = Date.now();
   const width = String(count - 1).length;
   const indexes = Array.from({ length: count }, (_, i) => i);
+  const forever = (key: string) => ({ key, operator: 'Exists', effect: 'NoExecute' });
   await inParallel(indexes, 64, async (i) => {
-    const pod = benchPod(BIG_NAMESPACE, `big-${String(i).padStart(width, '0')}`, i % Math.max(1, nodes));
-    (pod as { metadata: { labels: Record<string, string> } }).metadata.labels = { app: 'big' };
-    await c.api.create(`/api/v1/namespaces/${BIG_NAMESPACE}/pods`, pod);
+    await c.api.create(`/api/v1/namespaces/${BIG_NAMESPACE}/pods`, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `big-${String(i).padStart(width, '0')}`, namespace: BIG_NAMESPACE, labels: { app: 'big' } },
+      spec: {
+        nodeName: BIG_NODE,
+        containers: [{ name: 'app', image: 'registry.invalid/kube-atlas/big:1.0' }],
+        tolerations: [forever('node.kubernetes.io/not-ready'), forever('node.kubernetes.io/unreachable')],
+        terminationGracePeriodSeconds: 0,
+      },
+    });
   });
   await waitFor(async () => (await have()) >= count, { what: `${count} pods in ${BIG_NAMESPACE}`, timeoutMs: 600_000, intervalMs: 2000 });
   note(`made ${count} pods in ${BIG_NAMESPACE} in ${((Date.now() - t) / 1000).toFixed(0)} s`);
@@ -74,8 +87,9 @@ export async function ensureBigNamespace(c: Cluster, count: number): Promise<voi
 
 /** Deletes the namespace of 20,000 pods so the shared cluster keeps its documented shape. */
 export async function removeBigNamespace(c: Cluster): Promise<void> {
-  await c.api.request('DELETE', `/api/v1/namespaces/${BIG_NAMESPACE}/pods?gracePeriodSeconds=0`);
+  await c.api.request('DELETE', `/api/v1/namespaces/${BIG_NAMESPACE}/pods?gracePeriodSeconds=0`, undefined, 'application/json', 600_000);
   await c.api.request('DELETE', `/api/v1/namespaces/${BIG_NAMESPACE}`);
+  await c.api.request('DELETE', `/api/v1/nodes/${BIG_NODE}`);
 }
 
 /** Establishes which seeded namespace to use: the first by name. */

@@ -20,7 +20,7 @@ import { connectionsTo, extensionHostPid, rssMiB } from '../test/e2e/harness/pro
 import { type RowClock, type RowEvent, startRowClock } from '../test/e2e/harness/rowClock';
 import { ensureVsix, openWorkbench, type WorkbenchSession } from '../test/e2e/harness/session';
 import { waitFor } from '../test/e2e/harness/wait';
-import { addSamples, emptySamples, hostNow, kubectlWatchLatency, modelLatency, OP_KINDS, type Op, plan, randomIntervals, type Samples } from './latency';
+import { addSamples, clearReasons, emptySamples, hostNow, kubectlWatchLatency, modelLatency, OP_KINDS, type Op, plan, randomIntervals, type Samples } from './latency';
 import { jitter, median, note, pause, percentile, report, reportPercentiles } from './report';
 import { kubectlMs, seededNamespace } from './support';
 
@@ -85,6 +85,18 @@ function logTime(s: WorkbenchSession, file: string, re: RegExp): number | undefi
   return undefined;
 }
 
+/**
+ * When activate() returned: the time the line itself names ("done at 17:17:41.902"), else the
+ * line's stamp. The Output channel stamps lines once the channel is ready, which under load is
+ * seconds after activation (the main branch's line has no "done at").
+ */
+function activatedAt(s: WorkbenchSession): number | undefined {
+  const stamped = logTime(s, 'Kube Atlas.log', /Kube Atlas activated/);
+  if (stamped === undefined) return undefined;
+  const line = s.server.serverLogs('Kube Atlas.log').map((f) => /^(\d{4}-\d\d-\d\d) .*Kube Atlas activated.*done at (\d\d:\d\d:\d\d\.\d{3})/m.exec(f.text)).find(Boolean);
+  return line ? new Date(`${line[1]}T${line[2]}`).getTime() : stamped;
+}
+
 /** RSS once it stops moving (two reads 500 ms apart within 1 MiB), or after 20 s. */
 async function settledRss(pid: number): Promise<number> {
   let last = rssMiB(pid);
@@ -106,6 +118,7 @@ function open(c: Cluster, extra: Parameters<typeof openWorkbench>[0] = {}): Prom
   return vsix().then((v) =>
     openWorkbench({
       vsix: v,
+      navigationTimeoutMs: 180_000,
       ...extra,
       env: { KUBECONFIG: c.kubeconfig, ...extra.env },
     }),
@@ -144,6 +157,8 @@ async function openNamespace(s: WorkbenchSession, log: EventLog, ctxLabel: strin
 
 interface FirstOpenRun {
   activationMs?: number;
+  /** What the extension itself logged about its start-up. */
+  activationLine?: string;
   namespacesMs: number;
   groupsMs: number;
   countsMs: number;
@@ -161,7 +176,7 @@ async function firstOpenRun(c: Cluster, ns: string, withSockets: boolean): Promi
   try {
     await s.wb.openView('Kube Atlas');
     const ctxRow = await waitFor(async () => (await s.wb.treeItems(VIEW)).find((r) => r.level === 1 && /v1\.\d+/.test(r.description)), { what: 'the context connected (version shown)', timeoutMs: 60_000 });
-    const activated = await waitFor(() => logTime(s, 'Kube Atlas.log', /Kube Atlas activated/), { what: '"Kube Atlas activated" in the log', timeoutMs: 30_000 });
+    const activated = await waitFor(() => activatedAt(s), { what: '"Kube Atlas activated" in the log', timeoutMs: 30_000 });
     const started = logTime(s, 'exthost', /_doActivateExtension kube-atlas\.kube-atlas\b/);
     const host = extensionHostPid(s.server);
     if (!host) throw new Error('no extension host process found');
@@ -184,6 +199,7 @@ async function firstOpenRun(c: Cluster, ns: string, withSockets: boolean): Promi
     const pods = await log.next((e) => e.kind === 'shown' && e.level === L + 3, 120_000, from, 'the first pod row');
     const run: FirstOpenRun = {
       activationMs: started !== undefined ? activated - started : undefined,
+      activationLine: s.server.serverLogs('Kube Atlas.log').map((f) => /Kube Atlas activated.*/.exec(f.text)?.[0]).find(Boolean),
       namespacesMs: firstChildren.t - clickCtx.t,
       groupsMs: groupsShown.t - clickNs.t,
       countsMs: counts.t - clickW.t,
@@ -294,12 +310,13 @@ async function firstOpen(c: Cluster, ns: string): Promise<void> {
   const last = runs.at(-1);
   if (last?.sockets !== undefined) report({ name: `TCP connections of the extension host to the apiserver, ${last.kinds} kinds × 5 namespaces open`, value: last.sockets, unit: 'sockets', reference: { name: 'kinds shown with counts', value: last.kinds ?? 0 } });
   note(`${n} cold runs (fresh code-server each): activation ${list((r) => r.activationMs)} ms; children ${list((r) => r.namespacesMs)}; groups ${list((r) => r.groupsMs)}; counts ${list((r) => r.countsMs)}; pods ${list((r) => r.podsMs)}; total ${list((r) => r.totalMs)} ms (total includes the harness's reaction between clicks); RSS ${list((r) => r.rssBefore)} → ${list((r) => r.rssAfter)} MiB; require() ${req.map(Math.round).join('/')} ms`);
+  for (const r of runs) if (r.activationLine) note(`logged: ${r.activationLine}`);
 }
 
 // ---- change → row ---------------------------------------------------------------------------
 
 interface ProbeRecord {
-  k: 'ready' | 'model' | 'gc' | 'watch';
+  k: 'ready' | 'model' | 'tree' | 'gc' | 'watch';
   t?: number;
   t0?: number;
   t1?: number;
@@ -318,45 +335,75 @@ function readProbe(file: string): ProbeRecord[] {
 }
 
 /** Splits each op's time at the probe's stamps: write → watch → model → (getChildren) → DOM. */
-function splitTimes(ops: Op[], probe: ProbeRecord[]): void {
+function splitTimes(ops: Op[], probe: ProbeRecord[], tag = ''): void {
   const seg: Record<string, number[]> = {};
   const push = (k: string, v: number) => {
     if (!Number.isFinite(v) || v < 0) return;
     seg[k] = [...(seg[k] ?? []), v];
   };
+  // Records are in the order they happened. The provider's event for a model change is sent from
+  // inside the model's dispatch, before the probe's own model listener runs: same turn, one earlier.
+  const deliveryOf = (mi: number): number => {
+    const prev = probe[mi - 1];
+    if (prev?.k === 'tree' && prev.t === probe[mi]!.t) return mi - 1;
+    return probe.findIndex((r, i) => i > mi && r.k === 'tree');
+  };
   for (const op of ops) {
     if (op.t0 === undefined || op.seenAt === undefined) continue;
-    const watch = probe.find((r) => r.k === 'watch' && r.kind === 'Pod' && r.t! >= op.t0! - 1 && r.names?.includes(op.name));
-    if (!watch) continue;
-    const model = probe.find((r) => r.k === 'model' && r.t! >= watch.t!);
+    const wi = probe.findIndex((r) => r.k === 'watch' && r.kind === 'Pod' && r.t! >= op.t0! - 1 && r.names?.includes(op.name));
+    if (wi < 0) continue;
+    const watch = probe[wi]!;
     push('write → watch delivery in the extension host', watch.t! - op.t0);
-    if (!model) continue;
+    // The model event that refreshes this op's row: the pod's own node (updates), the Pods kind, or everything.
+    const covers = (ids: string[] | null | undefined): boolean =>
+      !ids || ids.some((id) => /\/k\/pods$/.test(id) || (op.kind === 'update' && id.endsWith(`/o/${op.name}`)));
+    const mi = probe.findIndex((r, i) => i > wi && r.k === 'model' && covers(r.ids));
+    if (mi < 0) continue;
+    const model = probe[mi]!;
     push('watch delivery → model change event', model.t! - watch.t!);
+    const ti = deliveryOf(mi);
+    if (ti < 0) continue;
+    const tree = probe[ti]!;
+    push('model change event → tree provider event (to VS Code)', tree.t! - model.t!);
     if (op.kind === 'update') {
-      push('update: model event → row re-rendered in the page', op.seenAt - model.t!);
+      push('update: tree provider event → row re-rendered in the page', op.seenAt - tree.t!);
       continue;
     }
-    const gc = probe.find((r) => r.k === 'gc' && r.t0! >= model.t! && /\/k\/pods$/.test(r.id ?? ''));
+    const gc = probe.find((r, i) => i > ti && r.k === 'gc' && /\/k\/pods$/.test(r.id ?? ''));
     if (!gc) continue;
-    push('create/delete: model event → workbench asks getChildren', gc.t0! - model.t!);
+    push('create/delete: tree provider event → workbench asks getChildren', gc.t0! - tree.t!);
     push('create/delete: getChildren in the extension host', gc.t1! - gc.t0!);
     push('create/delete: getChildren resolved → row shown/gone in the page', op.seenAt - gc.t1!);
   }
-  for (const [k, v] of Object.entries(seg)) report({ name: `change → row, split: ${k}, median`, value: median(v), unit: 'ms' });
+  for (const [k, v] of Object.entries(seg)) report({ name: `change → row${tag}, split: ${k}, median`, value: median(v), unit: 'ms' });
   note(`split p95: ${Object.entries(seg).map(([k, v]) => `${k} ${Math.round(percentile(v, 95))}`).join('; ')}`);
+  // VS Code debounces tree events 200 ms (leading edge, timer restarted by every event): events
+  // closer than that to the previous one wait for a 200 ms pause.
+  for (const k of ['model', 'tree'] as const) {
+    const fired = probe.filter((r) => r.k === k).map((r) => r.t!);
+    const gaps = fired.slice(1).map((t, i) => t - fired[i]!);
+    if (gaps.length) note(`${k} events${tag}: ${fired.length}, ${Math.round((100 * gaps.filter((g) => g < 200).length) / gaps.length)}% < 200 ms after the previous one (median gap ${Math.round(median(gaps))} ms)`);
+  }
 }
 
-async function changeToRow(c: Cluster, ns: string): Promise<void> {
+interface UiRun {
+  ui: Samples;
+  ops: Op[];
+  probe: ProbeRecord[];
+  missed: number;
+  deploy: { toRow: number[]; kubectl: number[] };
+}
+
+/** One code-server session (with the probe) on `vsix`: pod changes at random intervals, then deployments. */
+async function uiSession(c: Cluster, ns: string, vsixPath: string, opsPerSession: number): Promise<UiRun> {
   const tmp = mkdtempSync(join(tmpdir(), 'kube-atlas-probe-'));
   const probeFile = join(tmp, 'probe.jsonl');
-  const pods = (await c.api.ok<{ items: { metadata: { name: string } }[] }>('GET', `/api/v1/namespaces/${ns}/pods`)).items.map((p) => p.metadata.name).sort();
-  const ref = emptySamples();
-  const model = emptySamples();
-  // References before and after the code-server run (their order alternates with it).
-  addSamples(ref, await kubectlWatchLatency(c, ns, pods, 40));
-  addSamples(model, await modelLatency(c, ns, 40));
-  const s = await open(c, {
-    env: { KUBE_ATLAS_PROBE_FILE: probeFile },
+  const s = await openWorkbench({
+    vsix: vsixPath,
+    navigationTimeoutMs: 180_000,
+    env: { KUBECONFIG: c.kubeconfig, KUBE_ATLAS_PROBE_FILE: probeFile },
+    // The workbench loads a development extension from the payload only with the smoke-test driver.
+    smokeTestDriver: true,
     payload: (server) => [['extensionDevelopmentPath', server.remoteUri(join(repoRoot, 'bench/probe'))]],
   });
   let log: EventLog | undefined;
@@ -371,55 +418,83 @@ async function changeToRow(c: Cluster, ns: string): Promise<void> {
     const L = path.ns.level;
     await s.wb.expand(VIEW, ns, L);
     await s.wb.expand(VIEW, 'Workloads', L + 1);
-    await s.wb.waitForItem(VIEW, 'Pods', { level: L + 2 });
+    // Kind rows show once every kind of the group has listed (all pods cluster-wide).
+    await s.wb.waitForItem(VIEW, 'Pods', { level: L + 2, timeoutMs: 180_000 });
     await s.wb.expand(VIEW, 'Pods', L + 2);
     const podLevel = L + 3;
     const visible = await waitFor(async () => {
       const rows = (await s.wb.treeItems(VIEW)).filter((r) => r.level === podLevel && !r.label.startsWith('aaa-'));
       return rows.length >= 10 ? rows.map((r) => r.label) : undefined;
     }, { what: 'pod rows in view' });
-    for (let round = 0; round < 2; round++) {
-      const runId = `w${Date.now().toString(36)}`;
-      const batch = plan(visible.slice(0, 12), 40, runId);
-      ops.push(...batch);
-      addSamples(
-        ui,
-        await randomIntervals(c, ns, batch, (op) =>
-          log!
-            .next(
-              (e) =>
-                e.label === op.name &&
-                e.level === podLevel &&
-                (op.kind === 'update' ? e.kind !== 'gone' && e.kind !== 'click' && e.description.startsWith(op.stamp) : op.kind === 'create' ? e.kind === 'shown' : e.kind === 'gone'),
-              20_000,
-            )
-            .then((e) => e.t, () => Number.NaN),
-        ),
-      );
-      await c.api.request('DELETE', `/api/v1/namespaces/${ns}/pods?labelSelector=kube-atlas.dev%2Fbench&gracePeriodSeconds=0`);
-      if (round === 0) {
-        addSamples(ref, await kubectlWatchLatency(c, ns, pods, 40));
-        addSamples(model, await modelLatency(c, ns, 40));
-      }
-    }
-    for (const k of OP_KINDS) {
-      reportPercentiles(`apiserver pod ${k} → row rendered in code-server`, ui[k], { name: 'kubectl get pods -w prints it', samples: ref[k] }, { p95: '< 300' });
-    }
-    const all = (x: Samples) => OP_KINDS.flatMap((k) => x[k]);
-    reportPercentiles('apiserver pod change (all kinds) → row rendered in code-server', all(ui), { name: 'BrowseModel change event in Node', samples: all(model) }, { p95: '< 300' });
-    note(`samples in code-server: ${OP_KINDS.map((k) => `${ui[k].length} ${k}`).join(', ')}; kubectl -w ${OP_KINDS.map((k) => `${ref[k].length} ${k}`).join(', ')}; model ${OP_KINDS.map((k) => `${model[k].length} ${k}`).join(', ')}; random intervals 50–700 ms; row times stamped in the page by a MutationObserver`);
-    splitTimes(ops, readProbe(probeFile));
-    await createDeploymentToRow(c, s, log, ns, L);
+    ops.push(...plan(visible.slice(0, 12), opsPerSession, `w${Date.now().toString(36)}`));
+    addSamples(
+      ui,
+      await randomIntervals(c, ns, ops, (op) =>
+        log!
+          .next(
+            (e) =>
+              e.label === op.name &&
+              e.level === podLevel &&
+              (op.kind === 'update' ? e.kind !== 'gone' && e.kind !== 'click' && e.description.startsWith(op.stamp) : op.kind === 'create' ? e.kind === 'shown' : e.kind === 'gone'),
+            20_000,
+          )
+          .then((e) => e.t, () => Number.NaN),
+      ),
+    );
+    await c.api.request('DELETE', `/api/v1/namespaces/${ns}/pods?labelSelector=kube-atlas.dev%2Fbench&gracePeriodSeconds=0`);
+    const deploy = await createDeploymentToRow(c, s, log, ns, L);
+    return { ui, ops, probe: readProbe(probeFile), missed: ops.filter((o) => o.seenAt === undefined).length, deploy };
   } finally {
     await log?.stop();
     await s.close();
     await c.api.request('DELETE', `/api/v1/namespaces/${ns}/pods?labelSelector=kube-atlas.dev%2Fbench&gracePeriodSeconds=0`);
+    await clearReasons(c, ns, ops);
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
+/**
+ * Change → row for each build in KUBE_ATLAS_VSIX_VARIANTS ("name=path,name=path"; default: this
+ * checkout), sessions alternating between builds, with `kubectl get pods -w` and the BrowseModel
+ * event in Node measured between sessions: every figure has its references from the same minutes.
+ */
+async function changeToRow(c: Cluster, ns: string): Promise<void> {
+  const variants = process.env.KUBE_ATLAS_VSIX_VARIANTS
+    ? process.env.KUBE_ATLAS_VSIX_VARIANTS.split(',').map((v) => {
+        const [name, path] = v.split('=') as [string, string];
+        return { name, path };
+      })
+    : [{ name: 'this build', path: await vsix() }];
+  const rounds = Number(process.env.KUBE_ATLAS_BENCH_ROUNDS ?? 2);
+  const pods = (await c.api.ok<{ items: { metadata: { name: string } }[] }>('GET', `/api/v1/namespaces/${ns}/pods`)).items.map((p) => p.metadata.name).sort();
+  const ref = emptySamples();
+  const model = emptySamples();
+  const runs = new Map<string, UiRun[]>(variants.map((v) => [v.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    addSamples(ref, await kubectlWatchLatency(c, ns, pods, 40));
+    addSamples(model, await modelLatency(c, ns, 40));
+    const order = round % 2 === 0 ? variants : [...variants].reverse();
+    for (const v of order) runs.get(v.name)!.push(await uiSession(c, ns, v.path, 40));
+  }
+  const all = (x: Samples) => OP_KINDS.flatMap((k) => x[k]);
+  for (const v of variants) {
+    const rs = runs.get(v.name)!;
+    const ui = emptySamples();
+    for (const r of rs) addSamples(ui, r.ui);
+    const tag = variants.length > 1 ? ` [${v.name}]` : '';
+    for (const k of OP_KINDS) reportPercentiles(`apiserver pod ${k} → row rendered in code-server${tag}`, ui[k], { name: 'kubectl get pods -w prints it', samples: ref[k] }, { p95: '< 300' });
+    reportPercentiles(`apiserver pod change (all kinds) → row rendered in code-server${tag}`, all(ui), { name: 'BrowseModel change event in Node', samples: all(model) }, { p95: '< 300' });
+    note(`${tag || 'code-server'}: ${OP_KINDS.map((k) => `${ui[k].length} ${k}`).join(', ')} samples, ${rs.reduce((n, r) => n + r.missed, 0)} changes never shown within 20 s`);
+    splitTimes(rs.flatMap((r) => r.ops), rs.flatMap((r) => r.probe), tag);
+    const toRow = rs.flatMap((r) => r.deploy.toRow);
+    const kubectl = rs.flatMap((r) => r.deploy.kubectl);
+    reportPercentiles(`kubectl create deployment → its row rendered in code-server${tag}`, toRow, { name: 'kubectl create deployment itself (exit)', samples: kubectl }, { p95: '< 300' });
+  }
+  note(`references: kubectl -w ${OP_KINDS.map((k) => `${ref[k].length} ${k}`).join(', ')}; model ${OP_KINDS.map((k) => `${model[k].length} ${k}`).join(', ')}; ${rounds} rounds, sessions alternating; random intervals 50–700 ms; rows stamped in the page by a MutationObserver; deployments created with kubectl (timed from the spawn, kubectl start-up included), each deleted before the next`);
+}
+
 /** What a user does: `kubectl create deployment` in a terminal, then looks for its row. */
-async function createDeploymentToRow(c: Cluster, s: WorkbenchSession, log: EventLog, ns: string, L: number): Promise<void> {
+async function createDeploymentToRow(c: Cluster, s: WorkbenchSession, log: EventLog, ns: string, L: number): Promise<{ toRow: number[]; kubectl: number[] }> {
   await s.wb.collapse(VIEW, 'Pods', L + 2);
   await s.wb.expand(VIEW, 'Deployments', L + 2);
   await s.wb.waitForItem(VIEW, /^app-/, { level: L + 3 });
@@ -448,8 +523,7 @@ async function createDeploymentToRow(c: Cluster, s: WorkbenchSession, log: Event
     const left = (await c.api.ok<{ items: { metadata: { name: string } }[] }>('GET', `/apis/apps/v1/namespaces/${ns}/deployments`)).items.filter((d) => d.metadata.name.startsWith(`aaa-dep-${runId}`));
     for (const d of left) await c.api.request('DELETE', `/apis/apps/v1/namespaces/${ns}/deployments/${d.metadata.name}?propagationPolicy=Background`);
   }
-  reportPercentiles('kubectl create deployment → its row rendered in code-server', toRow, { name: 'kubectl create deployment itself (exit)', samples: kubectl }, { p95: '< 300' });
-  note(`${toRow.length} deployments, each created with kubectl (timed from the spawn, kubectl start-up included) and deleted before the next`);
+  return { toRow, kubectl };
 }
 
 async function main(): Promise<void> {

@@ -89,7 +89,10 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     { dispose: () => void clusters.dispose() },
   );
   const evaluated = typeof __kubeAtlasBundleStart === 'number' ? `bundle evaluated in ${Math.round(bundleEvaluated - __kubeAtlasBundleStart)} ms, ` : '';
-  log.info(`Kube Atlas activated in ${Math.round(performance.now() - activateStart)} ms (${evaluated}activate() called ${Math.round(activateStart - bundleEvaluated)} ms after)`);
+  // The Output channel stamps lines when it is ready, which can be long after: say when it was.
+  const done = new Date();
+  const at = `${done.toTimeString().slice(0, 8)}.${String(done.getMilliseconds()).padStart(3, '0')}`;
+  log.info(`Kube Atlas activated in ${Math.round(performance.now() - activateStart)} ms (${evaluated}activate() called ${Math.round(activateStart - bundleEvaluated)} ms after; done at ${at})`);
   return { clusters, model, tree, view, ready };
 }
 

@@ -3,12 +3,13 @@
 // steps between an apiserver write and a rendered tree row:
 //   watch    a pod change set delivered by the shared watch (apiserver → extension host)
 //   model    BrowseModel.onDidChange (after the tree's coalescing)
+//   tree     the tree provider's onDidChangeTreeData, what VS Code receives
 //   gc       the workbench calling the tree provider's getChildren, and it resolving
 // and appends them as JSON lines to $KUBE_ATLAS_PROBE_FILE.
 const { appendFileSync } = require('node:fs');
 const vscode = require('vscode');
 
-exports.activate = async () => {
+exports.activate = async (context) => {
   const file = process.env.KUBE_ATLAS_PROBE_FILE;
   if (!file) return;
   const out = (rec) => appendFileSync(file, `${JSON.stringify(rec)}\n`);
@@ -17,6 +18,7 @@ exports.activate = async () => {
   out({ k: 'ready', t: Date.now() });
   api.model.onDidChange((nodes) => out({ k: 'model', t: Date.now(), ids: nodes ? nodes.map((n) => n.id) : null }));
   const tree = api.tree;
+  tree.onDidChangeTreeData((nodes) => out({ k: 'tree', t: Date.now(), ids: nodes ? [].concat(nodes).map((n) => n.id) : null }));
   const getChildren = tree.getChildren.bind(tree);
   tree.getChildren = async (node) => {
     const t0 = Date.now();
@@ -43,7 +45,7 @@ exports.activate = async () => {
       }
     }
   }, 100);
-  return { dispose: () => clearInterval(timer) };
+  context.subscriptions.push({ dispose: () => clearInterval(timer) });
 };
 
 exports.deactivate = () => {};
