@@ -319,6 +319,9 @@ async function modelCeiling(c: Cluster, sample: KubeObject): Promise<void> {
     if (st.phase !== 'ready') throw new Error('not connected');
     const w = clusters.hub.peek(ctxName, st.registry.get('pods')!)!;
     await waitFor(() => w.resourceVersion === 'done', { what: 'all streamed events processed', timeoutMs: 300_000, intervalMs: 5 });
+    // Hand over what the watch and the model still hold in their batching windows, then let the
+    // last re-renders finish.
+    w.flush();
     model.flush();
     await lastRender;
     const ms = since(t);
@@ -423,7 +426,13 @@ async function sockets(c: Cluster): Promise<void> {
   const model = new BrowseModel(stack.clusters, NO_STATE);
   try {
     const ctx = model.roots()[0]!;
-    const namespaces = (await model.children(ctx)).filter((n) => n.type === 'namespace').slice(0, 5);
+    const seeded = (await c.api.ok<{ items: { metadata: { name: string } }[] }>('GET', '/api/v1/namespaces?labelSelector=kube-atlas.dev%2Fseed')).items.map((n) => n.metadata.name).sort().slice(0, 5);
+    // findChild looks inside ranges (more namespaces than a page).
+    const namespaces: BrowseNode[] = [];
+    for (const name of seeded) {
+      const n = await model.findChild(ctx, (x) => x.type === 'namespace' && x.label === name);
+      if (n) namespaces.push(n);
+    }
     for (const ns of namespaces) {
       for (const group of await model.children(ns)) {
         if (group.label === 'Workloads' || group.label === 'Network') await model.children(group);
