@@ -3,7 +3,7 @@
 //   start    cold start → complete pod cache (kubeconfig read, transport, TLS, /version, discovery,
 //            paged list) vs `kubectl get pods -A -o name`, a raw paged list through our transport
 //            (no store), and `kubectl get pods -A -o json`; runs alternate their order
-//   heap     heap bytes per cached pod, vs keeping whole objects
+//   heap     heap bytes per cached pod (projected), vs whole objects and every alternative (heapFigures.ts)
 //   burst    watch events/s from an apiserver burst
 //   ceiling  events/s of the pipeline alone (loopback stream), through the store and through BrowseModel
 //   tree     apiserver change → BrowseModel change event (p50/p95), changes at random intervals,
@@ -29,6 +29,7 @@ import { SharedWatch } from '../src/kube/watch/sharedWatch';
 import { transportListerWatcher } from '../src/kube/watch/transportListerWatcher';
 import { realStack } from '../test/support/realStack';
 import { waitFor } from '../test/support/waitFor';
+import { heapFigures } from './heapFigures';
 import { jitter, median, note, pause, percentile, report, reportPercentiles, since } from './report';
 import { addSamples, emptySamples, kubectlWatchLatency, modelLatency, NO_STATE, OP_KINDS } from './latency';
 import { BIG_NAMESPACE, ensureBigNamespace, kubectlMs, removeBigNamespace, seededNamespace } from './support';
@@ -135,24 +136,13 @@ async function cacheSync(c: Cluster, transform?: (o: KubeObject) => KubeObject):
   };
 }
 
-async function heapPerPod(c: Cluster): Promise<void> {
+async function heapPerPod(c: Cluster, busy: string): Promise<void> {
   if (!gc) {
     note('heap figures need node --expose-gc (bench/run.mjs passes it)');
     return;
   }
-  const measure = async (transform?: (o: KubeObject) => KubeObject): Promise<{ perPod: number; count: number }> => {
-    gc();
-    const before = process.memoryUsage().heapUsed;
-    const r = await cacheSync(c, transform);
-    gc();
-    const after = process.memoryUsage().heapUsed;
-    const count = r.watch.store.size;
-    await r.close();
-    return { perPod: (after - before) / count, count };
-  };
-  const slim = await measure();
-  const full = await measure((o) => o);
-  report({ name: 'heap per cached pod', value: slim.perPod, unit: 'bytes', reference: { name: 'whole objects kept (managedFields etc.)', value: full.perPod }, goal: '≤ 2048' });
+  // Every alternative measured for issue 6, and the tree's real load (bench/heapFigures.ts).
+  await heapFigures(c, busy);
 }
 
 // ---- 3. burst ------------------------------------------------------------------------------
@@ -272,6 +262,7 @@ function splitTransport(real: KubeTransport, stream: KubeTransport, streamPath: 
   return {
     server: real.server,
     request: (req) => pick(req).request(req),
+    exchange: (req) => pick(req).exchange(req),
     streamLines: (req) => pick(req).streamLines(req),
     close: async () => {
       await Promise.all([real.close(), stream.close()]);
@@ -457,7 +448,7 @@ async function main(): Promise<void> {
   const want = (f: string): boolean => !only?.length || only.includes(f);
   const busy = await seededNamespace(c);
   if (want('start')) note(`cluster: ${await startToCache(c)} pods`);
-  if (want('heap')) await heapPerPod(c);
+  if (want('heap')) await heapPerPod(c, busy);
   if (want('burst')) await burst(c, busy);
   if (want('ceiling') || want('model-ceiling')) {
     const sample = (await c.api.ok<{ items: KubeObject[] }>('GET', `/api/v1/namespaces/${busy}/pods?limit=1`)).items[0];

@@ -3,6 +3,8 @@
 import { homedir } from 'node:os';
 import { delimiter } from 'node:path';
 import * as vscode from 'vscode';
+import { accessForClusters, type AccessReviewer } from './kube/access/accessReviewer';
+import { TreeAccess } from './kube/access/treeAccess';
 import { ClusterManager } from './kube/clusters/clusterManager';
 import { KubeconfigSource } from './kube/clusters/kubeconfigSource';
 import { ExecCredentialCache } from './kube/config/execCredential';
@@ -12,9 +14,12 @@ import { BrowseModel } from './kube/tree/browseModel';
 import type { BrowseNode } from './kube/tree/nodes';
 import { registerContextCommands } from './ui/commands/contextCommands';
 import { registerObjectCommands } from './ui/commands/objectCommands';
+import { registerDeleteCommand } from './ui/commands/deleteCommand';
+import { registerWorkloadCommands } from './ui/commands/workloadCommands';
 import { ExtensionState } from './ui/extensionState';
 import { outputLogger } from './ui/outputLogger';
 import { readSettings, SECTION } from './ui/settings';
+import { restrictedModeNotices } from './ui/workspaceTrust';
 import { ContextStatusBar } from './ui/statusBar';
 import { ClusterTreeProvider } from './ui/tree/clusterTreeProvider';
 import { YAML_SCHEME, YamlDocumentProvider } from './ui/yamlDocuments';
@@ -30,6 +35,8 @@ export interface KubeAtlasApi {
   readonly model: BrowseModel;
   readonly tree: ClusterTreeProvider;
   readonly view: vscode.TreeView<BrowseNode>;
+  /** What the user may do where (SelfSubjectAccessReview cache). */
+  readonly access: AccessReviewer;
   /** Resolves once the kubeconfig has been read for the first time. */
   readonly ready: Promise<void>;
 }
@@ -41,10 +48,11 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   let settings = readSettings();
   const credentials = new ExecCredentialCache({ timeoutMs: settings.execTimeoutMs });
   const clusters = new ClusterManager((merged, ctx) => createTransport(merged, ctx, { execCredentials: credentials, userAgent: 'kube-atlas' }), {}, log);
-  const state = new ExtensionState(context.workspaceState);
-  const model = new BrowseModel(clusters, state, { pageSize: settings.pageSize });
+  const state = new ExtensionState(context.workspaceState, settings.productionContexts);
+  const access = accessForClusters(clusters);
+  const model = new BrowseModel(clusters, state, { pageSize: settings.pageSize, access: new TreeAccess(access) });
   const tree = new ClusterTreeProvider(model);
-  const view = vscode.window.createTreeView('kubeAtlas.clusters', { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView('kubeAtlas.clusters', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   tree.attach(view);
   const statusBar = new ContextStatusBar(clusters, state);
   const yaml = new YamlDocumentProvider(clusters);
@@ -55,7 +63,11 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
 
   const adopt = async (merged: Awaited<ReturnType<KubeconfigSource['load']>>): Promise<void> => {
     log.info(`Kubeconfig: ${merged.contexts.length} contexts from ${merged.files.filter((f) => f.exists).map((f) => f.path).join(', ') || 'no file'}`);
-    for (const p of merged.problems) log.warn(`Kubeconfig problem${p.file ? ` in ${p.file}${p.line ? `:${p.line}` : ''}` : ''}: ${p.message} — ${p.hint}`);
+    for (const p of merged.problems) {
+      const line = `Kubeconfig ${p.notice ? 'notice' : 'problem'}${p.file ? ` in ${p.file}${p.line ? `:${p.line}` : ''}` : ''}: ${p.message} — ${p.hint}`;
+      if (p.notice) log.info(line);
+      else log.warn(line);
+    }
     await clusters.setKubeconfig(merged);
     statusBar.update();
     // Connect the current context right away so its node shows reachability and version; other
@@ -64,7 +76,19 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     if (current) void clusters.session(current)?.connect();
   };
 
-  const ready = source.load(kubeconfigPaths()).then(adopt, (e: unknown) => log.error(`Could not read the kubeconfig: ${String(e)}`));
+  // In Restricted Mode the workspace's own kubeconfig files are left out (they could run programs), with a notice in the tree.
+  // Loads overlap (activation, a settings change and a trust grant arrive together, and the
+  // notices read a file first): only the newest one is adopted, with the paths and trust as they
+  // are when it reads, so a slower, older load can never put back the contexts trust just allowed.
+  let loads = 0;
+  const loadKubeconfig = async (): Promise<void> => {
+    const mine = ++loads;
+    const notices = await restrictedModeNotices();
+    if (mine !== loads) return;
+    const merged = await source.load(kubeconfigPaths(), notices);
+    if (mine === loads) await adopt(merged);
+  };
+  const ready = loadKubeconfig().catch((e: unknown) => log.error(`Could not read the kubeconfig: ${String(e)}`));
 
   context.subscriptions.push(
     output,
@@ -79,10 +103,24 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       settings = readSettings();
-      if (e.affectsConfiguration(`${SECTION}.kubeconfigFiles`)) await adopt(await source.load(kubeconfigPaths()));
+      // Every setting applies at once, without a reload.
+      credentials.setTimeoutMs(settings.execTimeoutMs);
+      model.setPageSize(settings.pageSize);
+      if (e.affectsConfiguration(`${SECTION}.productionContexts`)) {
+        state.setProductionPatterns(settings.productionContexts);
+        model.refreshAll();
+      }
+      if (e.affectsConfiguration(`${SECTION}.kubeconfigFiles`)) await loadKubeconfig();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      settings = readSettings();
+      void loadKubeconfig();
     }),
     ...registerContextCommands(clusters, model, state, statusBar),
     ...registerObjectCommands(clusters, model, view),
+    ...registerWorkloadCommands({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
+    ...registerDeleteCommand({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
+    { dispose: () => access.dispose() },
     vscode.commands.registerCommand('kubeAtlas.showOutput', () => output.show()),
     { dispose: () => source.dispose() },
     { dispose: () => model.dispose() },
@@ -93,7 +131,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   const done = new Date();
   const at = `${done.toTimeString().slice(0, 8)}.${String(done.getMilliseconds()).padStart(3, '0')}`;
   log.info(`Kube Atlas activated in ${Math.round(performance.now() - activateStart)} ms (${evaluated}activate() called ${Math.round(activateStart - bundleEvaluated)} ms after; done at ${at})`);
-  return { clusters, model, tree, view, ready };
+  return { clusters, model, tree, view, access, ready };
 }
 
 export function deactivate(): void {}

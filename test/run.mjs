@@ -19,7 +19,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const tiers = new Set(args.length && !args.includes('all') ? args : ['check', 'unit', 'cluster', 'e2e']);
-const totals = { pass: 0, fail: 0 };
+const totals = { pass: 0, fail: 0, skipped: 0 };
 const started = Date.now();
 
 function log(msg) {
@@ -58,11 +58,15 @@ async function nodeTests(name, testFiles, env = {}) {
   if (!testFiles.length) throw new Error(`no ${name} tests found: the build did not produce them`);
   log(`${name}: ${testFiles.length} files`);
   const { code, out } = await run(process.execPath, ['--test', '--test-reporter=tap', '--test-concurrency=1', '--test-timeout=600000', ...testFiles], env);
-  const pass = Number(/^# pass (\d+)/m.exec(out)?.[1] ?? 0);
-  const fail = Number(/^# fail (\d+)/m.exec(out)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(out)?.[1] ?? 0);
+  const count = (what) => Number(new RegExp(`^# ${what} (\\d+)`, 'm').exec(out)?.[1] ?? 0);
+  const pass = count('pass');
+  const fail = count('fail') + count('cancelled');
+  // A skipped or todo test proves nothing: each one fails the run.
+  const skipped = count('skipped') + count('todo');
   totals.pass += pass;
-  totals.fail += fail + (code !== 0 && fail === 0 ? 1 : 0);
-  log(`${name}: ${pass} passed, ${fail} failed`);
+  totals.skipped += skipped;
+  totals.fail += fail + skipped + (code !== 0 && fail === 0 ? 1 : 0);
+  log(`${name}: ${pass} passed, ${fail} failed, ${skipped} skipped/todo`);
 }
 
 async function check() {
@@ -135,5 +139,5 @@ try {
   await stopCluster();
 }
 log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-console.log(`${totals.pass} passed, ${totals.fail} failed`);
+console.log(`${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
 process.exit(totals.fail ? 1 : 0);

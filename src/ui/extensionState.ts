@@ -1,6 +1,7 @@
 // The extension's own choice of context and namespace, remembered per workspace. Deliberately not
 // written to the kubeconfig: changing it must not move other tools (or terminals) to another cluster.
 import * as vscode from 'vscode';
+import { isProductionContext } from '../kube/config/productionContexts';
 import type { BrowseState } from '../kube/tree/browseModel';
 
 const KEY_CONTEXT = 'kubeAtlas.selectedContext';
@@ -11,7 +12,20 @@ export class ExtensionState implements BrowseState {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly memento: vscode.Memento) {}
+  constructor(
+    private readonly memento: vscode.Memento,
+    private productionPatterns: readonly string[] = [],
+  ) {}
+
+  isProduction(context: string): boolean {
+    return isProductionContext(context, this.productionPatterns);
+  }
+
+  /** The kubeAtlas.productionContexts setting changed. */
+  setProductionPatterns(patterns: readonly string[]): void {
+    this.productionPatterns = patterns;
+    this.changed.fire();
+  }
 
   selectedContext(): string | undefined {
     return this.memento.get<string>(KEY_CONTEXT);

@@ -1,5 +1,6 @@
 // Every setting lives under `kubeAtlas.`; read them in one place.
 import * as vscode from 'vscode';
+import { trustedKubeconfigFiles } from './workspaceTrust';
 
 export const SECTION = 'kubeAtlas';
 
@@ -13,7 +14,7 @@ export interface Settings {
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration(SECTION);
   return {
-    kubeconfigFiles: c.get<string[]>('kubeconfigFiles', []).filter((s) => typeof s === 'string' && s.trim()),
+    kubeconfigFiles: trustedKubeconfigFiles(c),
     pageSize: c.get<number>('tree.pageSize', 200),
     execTimeoutMs: c.get<number>('credentialPluginTimeoutSeconds', 10) * 1000,
     productionContexts: c.get<string[]>('productionContexts', []),

@@ -15,6 +15,7 @@ interface SuiteReport {
   files: string[];
   passes: number;
   failures: number;
+  pending: number;
   tests: { title: string; state: string; error?: string }[];
 }
 
@@ -95,11 +96,12 @@ test('the in-host suite passes in code-server’s extension host', async (t) => 
     t.diagnostic('KUBE_ATLAS_CLUSTER_DIR is not set: running only extension.test.js (npm test provides a cluster)');
   }
   const run = await runInHost(env);
-  t.diagnostic(`in-host run: ${run.ms} ms, ${run.report?.passes ?? '?'} passed, ${run.report?.failures ?? '?'} failed`);
+  t.diagnostic(`in-host run: ${run.ms} ms, ${run.report?.passes ?? '?'} passed, ${run.report?.failures ?? '?'} failed, ${run.report?.pending ?? '?'} pending`);
   const detail = `exit ${run.code}\n${run.output.join('\n')}`;
   assert.equal(run.code, 0, detail);
   assert.ok(run.report, `no report from the suite:\n${detail}`);
   assert.equal(run.report.failures, 0, detail);
+  assert.equal(run.report.pending, 0, `skipped or pending in-host tests:\n${detail}`);
   assert.ok(run.report.passes >= 1, detail);
   assert.ok(
     run.report.tests.some((x) => /registers every command declared in package\.json/.test(x.title) && x.state === 'passed'),
@@ -110,7 +112,7 @@ test('the in-host suite passes in code-server’s extension host', async (t) => 
   assert.equal(mochaCount(run.output, 'failing'), undefined, detail);
 });
 
-test('a failing in-host test fails the launcher (self-check with a deliberately failing suite)', async (t) => {
+test('a failing or pending in-host test fails the launcher (self-check with a deliberately failing suite)', async (t) => {
   const run = await runInHost({ KUBE_ATLAS_SUITE_FILES: 'fixtures/deliberately-failing.entry.js' });
   const detail = `exit ${run.code}\n${run.output.join('\n')}`;
   t.diagnostic(`deliberately failing suite: exit code ${run.code}, mocha says ${mochaCount(run.output, 'passing')} passing, ${mochaCount(run.output, 'failing')} failing`);
@@ -119,6 +121,7 @@ test('a failing in-host test fails the launcher (self-check with a deliberately 
   assert.ok(run.report, detail);
   assert.equal(run.report.passes, 1, detail);
   assert.equal(run.report.failures, 1, detail);
+  assert.equal(run.report.pending, 1, `the pending test is counted:\n${detail}`);
   assert.match(run.report.tests.find((x) => x.state === 'failed')?.error ?? '', /deliberate failure/);
   assert.equal(mochaCount(run.output, 'failing'), 1, detail);
 });

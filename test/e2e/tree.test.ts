@@ -3,9 +3,12 @@
 // Deployment created from outside with kubectl appears without any click.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { dump, load } from 'js-yaml';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, newPage } from './harness/browser';
 import { type CodeServerHandle, startCodeServer } from './harness/codeServer';
@@ -20,6 +23,9 @@ let cs: CodeServerHandle;
 let browser: Browser;
 let wb: Workbench;
 const ns = `e2e-${Date.now().toString(36)}`;
+// The extension reads a copy of the cluster's kubeconfig, so a test can rewrite it as tools do.
+const kubeconfigDir = mkdtempSync(join(tmpdir(), 'kube-atlas-e2e-kubeconfig-'));
+const kubeconfigCopy = join(kubeconfigDir, 'config');
 
 function kubectl(args: string[]) {
   if (!clusterDir) throw new Error('KUBE_ATLAS_CLUSTER_DIR must name the test cluster (npm test starts one)');
@@ -30,7 +36,8 @@ before(async () => {
   await kubectl(['create', 'namespace', ns]);
   await kubectl(['-n', ns, 'create', 'deployment', 'web', '--image=registry.invalid/web:1', '--replicas=2']);
   const vsix = join(repoRoot, `kube-atlas-${manifest().version}.vsix`);
-  cs = await startCodeServer({ vsix, env: { KUBECONFIG: join(clusterDir ?? '', 'kubeconfig') }, settings: { 'kubeAtlas.tree.pageSize': 500 } });
+  writeFileSync(kubeconfigCopy, readFileSync(join(clusterDir ?? '', 'kubeconfig')));
+  cs = await startCodeServer({ vsix, env: { KUBECONFIG: kubeconfigCopy }, settings: { 'kubeAtlas.tree.pageSize': 500 } });
   browser = await launchBrowser();
   const { page } = await newPage(browser);
   await page.goto(cs.workbenchUrl());
@@ -42,7 +49,13 @@ after(async () => {
   await browser?.close();
   await cs?.stop();
   await kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
+  rmSync(kubeconfigDir, { recursive: true, force: true });
 });
+
+/** The extension's own log (the Output channel's file). */
+function extensionLog(): string {
+  return cs.serverLogs('Kube Atlas.log').map((l) => l.text).join('\n');
+}
 
 test('activates, shows its view container, and logs no error', async () => {
   await wb.openView('Kube Atlas');
@@ -87,4 +100,27 @@ test('a Deployment created with kubectl appears without any click', async () => 
   // And scaling from outside changes the pods under web.
   await kubectl(['-n', ns, 'scale', 'deployment/web', '--replicas=3']);
   await waitFor(async () => (await wb.treeItems(VIEW)).filter((r) => r.level === 6 && r.label.startsWith('web-')).length === 3, { what: 'three pods under web', timeoutMs: 60_000 });
+});
+
+test('after its kubeconfig entry is rewritten, and after Reconnect Context, the open tree still follows kubectl', async () => {
+  await wb.openView('Kube Atlas');
+  await wb.waitForItem(VIEW, 'made-by-kubectl', { level: 5 });
+  // What `kubectl config set-context --current --namespace`, a token refresh or `aws eks
+  // update-kubeconfig` do: write a new file over the old one with the context's entry changed.
+  const doc = load(readFileSync(kubeconfigCopy, 'utf8')) as { contexts: { context: { namespace?: string } }[] };
+  doc.contexts[0]!.context.namespace = ns;
+  writeFileSync(`${kubeconfigCopy}.tmp`, dump(doc));
+  renameSync(`${kubeconfigCopy}.tmp`, kubeconfigCopy);
+  await waitFor(() => /changed in the kubeconfig: reconnecting/.test(extensionLog()), { what: 'the extension to adopt the rewritten kubeconfig' });
+  await kubectl(['-n', ns, 'create', 'deployment', 'after-rewrite', '--image=registry.invalid/x:1', '--replicas=0']);
+  await wb.waitForItem(VIEW, 'after-rewrite', { level: 5, timeoutMs: 15_000 });
+  await wb.screenshot('04-after-kubeconfig-rewrite');
+
+  await wb.runCommand('Kube Atlas: Reconnect Context');
+  await wb.pickQuickItem('kube-atlas-local');
+  await waitFor(() => /Reconnecting "kube-atlas-local"/.test(extensionLog()), { what: 'the reconnect to start' });
+  await kubectl(['-n', ns, 'create', 'deployment', 'after-reconnect', '--image=registry.invalid/x:1', '--replicas=0']);
+  await wb.waitForItem(VIEW, 'after-reconnect', { level: 5, timeoutMs: 15_000 });
+  await waitFor(async () => (await wb.treeItems(VIEW)).find((r) => r.label === 'Deployments' && r.level === 4)?.description.startsWith('4'), { what: 'Deployments count 4' });
+  await wb.screenshot('05-after-reconnect');
 });

@@ -40,7 +40,12 @@ export function run(): Promise<void> {
         if (process.env.KUBE_ATLAS_SUITE_REPORT) {
           writeFileSync(process.env.KUBE_ATLAS_SUITE_REPORT, `${JSON.stringify(report, null, 2)}\n`);
         }
-        if (failures > 0) reject(new Error(`${failures} in-host test(s) failed`));
+        // A skipped or pending test proves nothing: it fails the run like a failing one.
+        const wrong = [
+          failures > 0 ? `${failures} in-host test(s) failed` : '',
+          report.pending > 0 ? `${report.pending} in-host test(s) skipped or pending (${report.tests.filter((t) => t.state === 'pending').map((t) => t.title).join('; ')})` : '',
+        ].filter(Boolean);
+        if (wrong.length) reject(new Error(wrong.join('; ')));
         else if (report.passes === 0) reject(new Error(`no in-host test ran (files: ${files.join(', ') || 'none'})`));
         else resolvePromise();
       });

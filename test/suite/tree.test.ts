@@ -77,4 +77,35 @@ suite('Live tree in the extension host', () => {
       await kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
     }
   });
+
+  test('a changed page size applies at once, without a reload', async function () {
+    this.timeout(60_000);
+    const api = await vscode.extensions.getExtension<KubeAtlasApi>('kube-atlas.kube-atlas')!.activate();
+    await api.ready;
+    const ns = `inhost-page-${Date.now().toString(36)}`;
+    await kubectl(['create', 'namespace', ns]);
+    const config = vscode.workspace.getConfiguration('kubeAtlas');
+    try {
+      for (let i = 0; i < 12; i++) await kubectl(['-n', ns, 'create', 'configmap', `cm-${String(i).padStart(2, '0')}`]);
+      const ctx = api.model.roots().find((n) => n.type === 'context')!;
+      const nsNode = await until(() => api.model.findChild(ctx, (n) => n.type === 'namespace' && n.label === ns), `namespace ${ns}`);
+      const configGroup = await until(() => api.model.findChild(nsNode, (n) => n.label === 'Config'), 'Config group');
+      const configMaps = await until(() => api.model.findChild(configGroup, (n) => n.resource?.kind === 'ConfigMap'), 'ConfigMaps kind');
+      // 12 of ours (plus kube-root-ca.crt): one page at the default size.
+      await until(async () => ((await api.model.children(configMaps)).filter((n) => n.type === 'object').length >= 12 ? true : undefined), 'the config maps as rows');
+      let refreshed = false;
+      const sub = api.tree.onDidChangeTreeData(() => {
+        refreshed = true;
+      });
+      await config.update('tree.pageSize', 10, vscode.ConfigurationTarget.Global);
+      await until(() => refreshed || undefined, 'the tree refreshes when the setting changes');
+      sub.dispose();
+      const ranges = await api.model.children(configMaps);
+      assert.ok(ranges.length >= 2 && ranges.every((n) => n.type === 'chunk'), `ranges of 10 now (${ranges.map((n) => n.label).join(', ')})`);
+      assert.equal((await api.model.children(ranges[0]!)).length, 10);
+    } finally {
+      await config.update('tree.pageSize', undefined, vscode.ConfigurationTarget.Global);
+      await kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
+    }
+  });
 });

@@ -190,6 +190,19 @@ describe('exec credential plugins', { timeout: 60_000 }, () => {
     assert.equal(runs(f), 2);
   });
 
+  it('takes a new plugin deadline when the setting changes, without a new cache', async () => {
+    const cache = new ExecCredentialCache({ timeoutMs: 60_000 });
+    cache.setTimeoutMs(1000);
+    const started = Date.now();
+    const err = await cache.get(user(exec('hang'))).then(
+      () => assert.fail('should time out'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof KubeApiError);
+    assert.match(err.message, /did not finish within 1 s/);
+    assert.ok(Date.now() - started < 5_000, 'cut at the new deadline, not the one the cache was made with');
+  });
+
   it('shares one plugin run between concurrent callers for a user', async () => {
     const cache = new ExecCredentialCache();
     const f = runsFile();

@@ -57,6 +57,16 @@ describe('transport requests', { timeout: 60_000 }, () => {
   function answer(req: IncomingMessage): [number, unknown, Record<string, string>?] {
     const url = req.url!;
     if (url.startsWith('/echo')) return [200, { ok: true }];
+    if (url === '/warn') return [201, { created: true }, { warning: '299 - "unknown field \\"spec.foo\\", ignored", 299 - "batch/v1beta1 CronJob is deprecated"' }];
+    if (url.startsWith('/apis/apps/v1/namespaces/default/deployments/applied')) {
+      return [
+        409,
+        {
+          ...status(409, 'Conflict', 'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas'),
+          details: { name: 'applied', group: 'apps', kind: 'deployments', causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-client-side-apply" using apps/v1', field: '.spec.replicas' }] },
+        },
+      ];
+    }
     if (url.startsWith('/prefix/api')) return [200, { prefixed: true }];
     if (url === '/api/v1/namespaces/team-a/pods') {
       return [403, status(403, 'Forbidden', 'pods is forbidden: User "bob" cannot list resource "pods" in API group "" in the namespace "team-a"')];
@@ -194,6 +204,23 @@ describe('transport requests', { timeout: 60_000 }, () => {
     assert.equal(proxy.status, 502);
     assert.match(proxy.message, /Bad Gateway from the corporate proxy/);
     await t.close();
+  });
+
+  it('exchange() keeps the status code and the Warning headers', async () => {
+    const res = await transport({ token: 'good' }).exchange<{ created: boolean }>({ method: 'POST', path: '/warn', body: {} });
+    assert.equal(res.status, 201);
+    assert.deepEqual(res.body, { created: true });
+    assert.deepEqual(res.warnings, ['unknown field "spec.foo", ignored', 'batch/v1beta1 CronJob is deprecated']);
+  });
+
+  it('tells a server-side apply conflict (fields, manager, force) from a stale update', async () => {
+    const t = transport({ token: 'good' });
+    const err = (await t.request({ method: 'PATCH', path: '/apis/apps/v1/namespaces/default/deployments/applied', body: {} }).catch((e: unknown) => e)) as KubeApiError;
+    assert.equal(err.status, 409);
+    assert.deepEqual(err.causes, [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-client-side-apply" using apps/v1', field: '.spec.replicas' }]);
+    assert.match(err.hint ?? '', /own \.spec\.replicas.*force/);
+    const stale = (await t.request({ method: 'PUT', path: '/apis/apps/v1/namespaces/default/deployments/web', body: {} }).catch((e: unknown) => e)) as KubeApiError;
+    assert.match(stale.hint ?? '', /changed since it was read/);
   });
 
   it('explains a 401 in terms of the context’s credentials', async () => {

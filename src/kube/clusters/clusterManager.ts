@@ -3,7 +3,7 @@
 // change and drops the rest (stopping their watches).
 import type { MergedKubeconfig } from '../config/types';
 import type { ResourceType } from '../kinds/resourceType';
-import type { KubeTransport } from '../transport/types';
+import { KubeApiError, type KubeTransport } from '../transport/types';
 import { Emitter } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import { silentLogger } from '../util/logger';
@@ -21,6 +21,13 @@ export class ClusterManager {
   readonly onDidChangeContexts = this.contextsChanged.event;
   private readonly sessionChanged = new Emitter<ClusterSession>();
   readonly onDidChangeSession = this.sessionChanged.event;
+  private readonly contextReset = new Emitter<string>();
+  /**
+   * A context's connection was dropped because its credentials may have changed: its kubeconfig
+   * entry changed (or it left the kubeconfig), or the user reconnected. Caches of what the user
+   * may do there (kube/access) are dropped on it.
+   */
+  readonly onDidResetContext = this.contextReset.event;
 
   constructor(
     private readonly makeTransport: TransportFactory,
@@ -57,6 +64,7 @@ export class ClusterManager {
       this.log.info(`Context "${name}" changed in the kubeconfig: reconnecting`);
       await this.hub.stopContext(name);
       await entry.session.dispose();
+      this.contextReset.fire(name);
     }
     this.contextsChanged.fire(merged);
   }
@@ -132,18 +140,32 @@ export class ClusterManager {
     };
   }
 
-  /** Drops a context's connection and watches so the next use reconnects (the Retry action). */
+  /**
+   * Drops a context's connection and watches so the next use reconnects (the Retry action). The
+   * stopped watches tell their holders, which re-acquire fresh ones on the new connection.
+   */
   async resetContext(contextName: string): Promise<void> {
     const entry = this.sessions.get(contextName);
     if (!entry) return;
-    await this.hub.stopContext(contextName);
-    await entry.session.reset();
+    this.log.info(`Reconnecting "${contextName}"`);
+    // Both start in this turn (the old transport is dropped and every watch reads stopped) before
+    // either awaits, so nothing re-acquired meanwhile can land on the closing connection.
+    await Promise.all([entry.session.reset(), this.hub.stopContext(contextName)]);
+    this.contextReset.fire(contextName);
   }
 
   private listerWatcher(context: string, type: ResourceType, namespace: string | undefined) {
-    const session = this.session(context);
-    if (!session) throw new Error(`Unknown context ${context}`);
-    return transportListerWatcher(session.transport, type, namespace);
+    if (!this.session(context)) throw new Error(`Unknown context ${context}`);
+    // Resolved per request: after a reconnect or a kubeconfig change the context has a new session.
+    return transportListerWatcher(
+      () => {
+        const s = this.session(context);
+        if (!s) throw new KubeApiError(`Context "${context}" is no longer in the kubeconfig`, { kind: 'credentials', hint: 'Pick another context.' });
+        return s.transport;
+      },
+      type,
+      namespace,
+    );
   }
 
   async dispose(): Promise<void> {
@@ -152,6 +174,7 @@ export class ClusterManager {
     this.sessions.clear();
     this.contextsChanged.dispose();
     this.sessionChanged.dispose();
+    this.contextReset.dispose();
   }
 }
 

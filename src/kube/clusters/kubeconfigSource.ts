@@ -4,7 +4,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { loadKubeconfigs } from '../config/kubeconfigLoad';
-import type { MergedKubeconfig } from '../config/types';
+import type { KubeconfigProblem, MergedKubeconfig } from '../config/types';
 import { Emitter } from '../util/emitter';
 
 export class KubeconfigSource {
@@ -14,6 +14,9 @@ export class KubeconfigSource {
   readonly onDidChange = this.changed.event;
   private current: MergedKubeconfig | undefined;
   private paths: string[] = [];
+  private notices: KubeconfigProblem[] = [];
+  private generation = 0;
+  private newest: Promise<MergedKubeconfig> | undefined;
 
   constructor(private readonly debounceMs = 200) {}
 
@@ -21,18 +24,44 @@ export class KubeconfigSource {
     return this.current;
   }
 
-  /** Load from these paths (in precedence order) and keep watching them. */
-  async load(paths: readonly string[]): Promise<MergedKubeconfig> {
+  /**
+   * Load from these paths (in precedence order) and keep watching them. `notices` are shown
+   * with the files' problems on every (re)load: what the caller left out on purpose and why.
+   */
+  async load(paths: readonly string[], notices: readonly KubeconfigProblem[] = []): Promise<MergedKubeconfig> {
     this.paths = [...paths];
+    this.notices = [...notices];
     this.rewatch();
-    this.current = await loadKubeconfigs(this.paths);
-    return this.current;
+    return this.readNewest();
   }
 
   async reload(): Promise<MergedKubeconfig> {
-    this.current = await loadKubeconfigs(this.paths);
-    this.changed.fire(this.current);
-    return this.current;
+    const gen = this.generation + 1;
+    const merged = await this.readNewest();
+    // A load or reload that started meanwhile reports its own result.
+    if (gen === this.generation) this.changed.fire(merged);
+    return merged;
+  }
+
+  /**
+   * Reads the files; when reads overlap, every caller gets the newest one's result, so a slow
+   * read of old paths finishing last never replaces a newer one.
+   */
+  private readNewest(): Promise<MergedKubeconfig> {
+    const gen = ++this.generation;
+    const reading: Promise<MergedKubeconfig> = this.read().then((merged) => {
+      if (gen !== this.generation && this.newest) return this.newest;
+      this.current = merged;
+      return merged;
+    });
+    this.newest = reading;
+    return reading;
+  }
+
+  private async read(): Promise<MergedKubeconfig> {
+    const merged = await loadKubeconfigs(this.paths);
+    merged.problems.unshift(...this.notices);
+    return merged;
   }
 
   private rewatch(): void {

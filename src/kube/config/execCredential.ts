@@ -1,11 +1,13 @@
 // Exec credential plugins (aws, gke-gcloud-auth-plugin, kubelogin…) run by us rather than by
 // client-node's ExecAuth, which has no timeout (a plugin waiting for a browser login hangs the
 // whole view) and caches per user name without sharing a run between concurrent callers.
-// Credentials are never logged: errors carry the plugin's stderr, never its stdout.
+// Credentials are never logged: errors carry the plugin's stderr, never its stdout, and the secret
+// values of its arguments and environment are replaced wherever they appear (stderr may echo them).
 
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { KubeApiError } from '../transport/types';
+import { execSecrets, REDACTED, redact, redactArgs } from '../util/redact';
 import { dropUndefined } from './dropUndefined';
 import type { ClusterEntry, ExecConfig, UserEntry } from './types';
 
@@ -36,8 +38,9 @@ const MAX_STDOUT_BYTES = 1024 * 1024;
 export async function runExecPlugin(run: ExecPluginRun): Promise<ExecCredential> {
   const { exec, userName } = run;
   const shown = displayCommand(exec);
+  const secrets = execSecrets(exec);
   const fail = (message: string, hint: string, cause?: unknown): KubeApiError =>
-    new KubeApiError(message, { kind: 'credentials', hint, cause });
+    new KubeApiError(redact(message, secrets), { kind: 'credentials', hint: redact(hint, secrets), cause });
 
   if (!exec.command) {
     throw fail(`user "${userName}" has an exec section without a command`, 'Set exec.command for that user in the kubeconfig.');
@@ -60,7 +63,8 @@ export async function runExecPlugin(run: ExecPluginRun): Promise<ExecCredential>
   env.KUBERNETES_EXEC_INFO = JSON.stringify(await execInfo(exec, run.cluster));
 
   const outcome = await spawnWithDeadline(exec.command, exec.args, env, run.timeoutMs, run.killGraceMs ?? 2000);
-  const stderr = tail(outcome.stderr);
+  // Redacted before the cut: a secret cut in half at the tail's start would no longer match.
+  const stderr = tail(redact(outcome.stderr, secrets));
   const withStderr = (m: string): string => (stderr ? `${m}: ${stderr}` : m);
   const retryHint = `Run \`${shown}\` in a terminal to see the full output and log in if asked, then retry.`;
 
@@ -110,7 +114,7 @@ export class ExecCredentialCache {
   private readonly cached = new Map<string, { userName: string; credential: ExecCredential }>();
   private readonly running = new Map<string, { userName: string; promise: Promise<ExecCredential> }>();
   private generation = 0;
-  private readonly timeoutMs: number;
+  private timeoutMs: number;
   private readonly skewMs: number;
   private readonly now: () => number;
   private readonly run: (run: ExecPluginRun) => Promise<ExecCredential>;
@@ -120,6 +124,11 @@ export class ExecCredentialCache {
     this.skewMs = options.skewMs ?? 10_000;
     this.now = options.now ?? Date.now;
     this.run = options.run ?? runExecPlugin;
+  }
+
+  /** A new deadline for plugin runs from now on (the setting changed); runs in flight keep theirs. */
+  setTimeoutMs(ms: number): void {
+    this.timeoutMs = ms > 0 ? ms : DEFAULT_EXEC_TIMEOUT_MS;
   }
 
   get(user: UserEntry, cluster?: ClusterEntry): Promise<ExecCredential> {
@@ -303,9 +312,13 @@ function parseCredential(stdout: string, exec: ExecConfig, userName: string, sho
   return dropUndefined({ token, clientCertificateData: cert, clientKeyData: key, expiresAt });
 }
 
-/** The command as a user would type it, for hints (env values are left out: they may be secret). */
+/**
+ * The command as a user would type it, for hints, with the values of secret-named flags replaced
+ * (env values are left out: they may be secret).
+ */
 export function displayCommand(exec: ExecConfig): string {
-  return [exec.command, ...exec.args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  const plain = (a: string): boolean => /^[\w@%+=:,./-]+$/.test(a.split(REDACTED).join('x'));
+  return [exec.command, ...redactArgs(exec.args)].map((a) => (plain(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
 function tail(s: string): string {

@@ -2,7 +2,7 @@
 // kubeconfig (switching context in an editor must not move every terminal to another cluster).
 
 import { promises as fs } from 'node:fs';
-import { type KubeconfigFileText, mergeKubeconfigs } from './kubeconfigMerge';
+import { type KubeconfigFileText, mergeKubeconfigs, redactProblems } from './kubeconfigMerge';
 import { allReferencedPaths, checkReferencedFiles } from './kubeconfigValidate';
 import type { MergedKubeconfig } from './types';
 
@@ -32,7 +32,7 @@ export async function loadKubeconfigs(paths: readonly string[], io: KubeconfigFs
       if (await exists(p)) present.add(p);
     }),
   );
-  merged.problems.push(...checkReferencedFiles(merged, (p) => present.has(p)));
+  merged.problems.push(...redactProblems(checkReferencedFiles(merged, (p) => present.has(p)), merged));
   return merged;
 }
 

@@ -4,6 +4,7 @@
 // loader (last file wins, duplicates and missing files throw), this matches what a user's
 // terminal sees with the same KUBECONFIG.
 
+import { execSecrets, redact } from '../util/redact';
 import { parseKubeconfigFile } from './kubeconfigParse';
 import { validateKubeconfig } from './kubeconfigValidate';
 import type { ClusterEntry, ContextEntry, KubeconfigProblem, MergedKubeconfig, UserEntry } from './types';
@@ -58,7 +59,23 @@ export function mergeKubeconfigs(files: readonly KubeconfigFileText[], options: 
 
   if (!merged.files.some((f) => f.exists)) merged.problems.push(noKubeconfigProblem(files.map((f) => f.path)));
   merged.problems.push(...validateKubeconfig(merged, options.fileExists));
+  merged.problems = redactProblems(merged.problems, merged);
   return merged;
+}
+
+/**
+ * Problems are shown in the tree and logged; a YAML error may quote the line it is on. The
+ * credentials the kubeconfig itself holds are replaced wherever they appear, besides anything
+ * shaped like one.
+ */
+export function redactProblems(problems: readonly KubeconfigProblem[], merged: MergedKubeconfig): KubeconfigProblem[] {
+  const known: string[] = [];
+  for (const u of merged.users.values()) {
+    for (const v of [u.token, u.password, u.clientKeyData]) if (v) known.push(v);
+    if (u.exec) known.push(...execSecrets(u.exec));
+    for (const v of Object.values(u.authProvider?.config ?? {})) if (v.length >= 16) known.push(v);
+  }
+  return problems.map((p) => ({ ...p, message: redact(p.message, known), hint: redact(p.hint, known) }));
 }
 
 function addFirstWins<T extends { name: string; file: string; line?: number }>(

@@ -11,6 +11,8 @@ export interface KubeconfigProblem {
   message: string;
   /** What the user can do about it. */
   hint: string;
+  /** Not a fault but something deliberate the user should know of (a file skipped in Restricted Mode). */
+  notice?: boolean;
 }
 
 export interface ClusterEntry {

@@ -5,6 +5,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { resolveContext } from '../config/contextLookup';
 import { ExecCredentialCache } from '../config/execCredential';
 import type { MergedKubeconfig } from '../config/types';
+import { redactUrl } from '../util/redact';
 import type * as HttpTransportModule from './httpTransport';
 import { RequestAuth } from './requestAuth';
 import { KubeApiError, type KubeTransport } from './types';
@@ -36,7 +37,7 @@ export function createTransport(merged: MergedKubeconfig, contextName: string, o
     url = new URL('invalid:');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new KubeApiError(`cluster "${cluster.name}" has an unusable server URL "${cluster.server}"`, {
+    throw new KubeApiError(`cluster "${cluster.name}" has an unusable server URL "${redactUrl(cluster.server)}"`, {
       kind: 'credentials',
       hint: `Set server to an https:// URL for cluster "${cluster.name}" in ${cluster.file}.`,
     });

@@ -2,7 +2,7 @@
 // metav1.Status message where there is one, plus a hint naming the next step.
 
 import { describeForHumans, type RequestDescription } from './requestDescription';
-import { KubeApiError } from './types';
+import { KubeApiError, type StatusCause } from './types';
 
 /** How the context authenticates, so a 401 hint can name the right remedy. */
 export type AuthKind = 'exec' | 'auth-provider' | 'token' | 'token-file' | 'basic' | 'client-certificate' | 'none';
@@ -24,7 +24,7 @@ interface MetaStatus {
   kind?: unknown;
   reason?: unknown;
   message?: unknown;
-  details?: { retryAfterSeconds?: unknown };
+  details?: { retryAfterSeconds?: unknown; causes?: unknown };
 }
 
 const DEFAULT_REASON: Record<number, string> = {
@@ -60,11 +60,18 @@ export function httpStatusError(input: HttpErrorInput): KubeApiError {
     status: input.status,
     reason,
     retryAfterSeconds,
-    hint: hintFor(input, reason, retryAfterSeconds),
+    hint: hintFor(input, reason, retryAfterSeconds, statusCauses(status?.details?.causes)),
+    causes: statusCauses(status?.details?.causes),
   });
 }
 
-function hintFor(input: HttpErrorInput, reason: string | undefined, retryAfter: number | undefined): string {
+function statusCauses(raw: unknown): StatusCause[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  return raw.filter((c): c is Record<string, unknown> => typeof c === 'object' && c !== null).map((c) => ({ reason: str(c.reason), message: str(c.message), field: str(c.field) }));
+}
+
+function hintFor(input: HttpErrorInput, reason: string | undefined, retryAfter: number | undefined, causes: StatusCause[] | undefined): string {
   const d = input.request;
   const ns = d.namespace ? ` in namespace ${d.namespace}` : '';
   switch (input.status) {
@@ -79,9 +86,16 @@ function hintFor(input: HttpErrorInput, reason: string | undefined, retryAfter: 
       if (!d.isResource) return `The server at ${input.server} has no ${d.resource}: check the server URL.`;
       if (d.name) return `${d.resource} ${d.name} was not found${ns}: it may have been deleted, or the namespace is wrong.`;
       return `This cluster does not serve ${d.resource}${ns}: the CRD may not be installed, the API version may be removed, or the namespace does not exist.`;
-    case 409:
+    case 409: {
       if (reason === 'AlreadyExists') return 'An object with that name already exists: pick another name or edit the existing object.';
+      // Server-side apply: fields another field manager owns (kubectl, a controller, Helm).
+      const owned = causes?.filter((c) => c.reason === 'FieldManagerConflict') ?? [];
+      if (owned.length) {
+        const fields = owned.map((c) => c.field).filter(Boolean).slice(0, 5).join(', ');
+        return `Other field managers own ${fields || 'these fields'} (see the message): apply again with force to take them over, or drop them from your file.`;
+      }
       return 'The object changed since it was read: reload it and apply your change again.';
+    }
     case 410:
       return 'The resourceVersion is too old (the server compacted its history): list again from scratch.';
     case 422:

@@ -6,12 +6,13 @@ import type { Dispatcher } from 'undici';
 import type { ClusterEntry, UserEntry } from '../config/types';
 import { deadline, raceAbort } from './deadline';
 import { createDispatcher } from './dispatcherFactory';
+import { probeHttp2 } from './http2Probe';
 import { httpStatusError, networkError } from './httpErrors';
 import { splitLines } from './lineSplitter';
 import type { AuthState, RequestAuth } from './requestAuth';
 import { describeRequest, describeForHumans, type RequestDescription } from './requestDescription';
 import { loadTlsMaterial, type TlsMaterial } from './tlsMaterial';
-import { KubeApiError, type KubeRequest, type KubeTransport } from './types';
+import { KubeApiError, type KubeRequest, type KubeResponse, type KubeTransport } from './types';
 
 export interface HttpTransportTarget {
   cluster: ClusterEntry;
@@ -37,6 +38,9 @@ export class HttpTransport implements KubeTransport {
   private tls: Promise<TlsMaterial> | undefined;
   private current: { certKey: string; dispatcher: Promise<Dispatcher> } | undefined;
   private closed = false;
+  /** Whether the server speaks h2, once the probe (started with the first connection) answered. */
+  private http2Probe: Promise<boolean> | undefined;
+  private http2 = false;
 
   constructor(
     private readonly target: HttpTransportTarget,
@@ -50,13 +54,17 @@ export class HttpTransport implements KubeTransport {
   }
 
   async request<T = unknown>(req: KubeRequest): Promise<T> {
+    return (await this.exchange<T>(req)).body;
+  }
+
+  async exchange<T = unknown>(req: KubeRequest): Promise<KubeResponse<T>> {
     const d = deadline(req.signal, req.timeoutMs ?? this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
     const desc = describeRequest(req);
     try {
       const res = await this.send(req, desc, d.signal, false);
       const text = await res.body.text();
       await socketReleased();
-      return parseBody<T>(text, res, desc);
+      return { status: res.statusCode, body: parseBody<T>(text, res, desc), warnings: parseWarnings(res.headers.warning) };
     } catch (e) {
       throw this.failure(e, desc, d.signal, d.timedOut());
     } finally {
@@ -91,6 +99,29 @@ export class HttpTransport implements KubeTransport {
       }
     }.call(this);
     return lines;
+  }
+
+  /** 'h2' once the server negotiated HTTP/2 (requests then share a few connections), else 'http/1.1'. */
+  get protocol(): 'h2' | 'http/1.1' {
+    return this.http2 ? 'h2' : 'http/1.1';
+  }
+
+  /**
+   * A watch went silent. Over HTTP/1.1 its own socket dies with it, but over HTTP/2 every stream
+   * shares the session: if the session itself is dead, the restarted watch would land on it again.
+   * A small request with a deadline tells; if it gets no answer, the connections are dropped so the
+   * next requests dial afresh.
+   */
+  async checkConnection(timeoutMs = 5_000): Promise<void> {
+    if (!this.http2 || this.closed) return;
+    try {
+      await this.request({ path: '/version', timeoutMs });
+    } catch (e) {
+      if (e instanceof KubeApiError && e.kind === 'http') return; // it answered: the connection lives
+      const current = this.current;
+      this.current = undefined;
+      if (current) await current.dispatcher.then((d) => d.destroy()).catch(() => {});
+    }
   }
 
   async close(): Promise<void> {
@@ -141,14 +172,16 @@ export class HttpTransport implements KubeTransport {
   }
 
   private dispatcherFor(auth: AuthState): Promise<Dispatcher> {
-    const certKey = auth.clientCert ? createHash('sha256').update(auth.clientCert.cert).update(auth.clientCert.key).digest('hex') : '';
+    const certKey = `${auth.clientCert ? createHash('sha256').update(auth.clientCert.cert).update(auth.clientCert.key).digest('hex') : ''}|${this.http2 ? 'h2' : 'h1'}`;
     if (this.current?.certKey === certKey) return this.current.dispatcher;
-    // A new client certificate from an exec plugin needs new connections; requests still running
-    // on the old ones finish before it closes.
+    // A new client certificate from an exec plugin, or the switch to HTTP/2, needs new
+    // connections; requests still running on the old ones finish before it closes.
     const previous = this.current;
+    const { cluster } = this.target;
+    const http2 = this.http2;
     const dispatcher = this.tlsMaterial().then((tls) => {
-      const { cluster } = this.target;
-      return createDispatcher({ tls, clientCert: auth.clientCert, proxyUrl: cluster.proxyUrl, clusterName: cluster.name, file: cluster.file });
+      this.startHttp2Probe(tls, auth);
+      return createDispatcher({ tls, clientCert: auth.clientCert, proxyUrl: cluster.proxyUrl, clusterName: cluster.name, file: cluster.file, http2 });
     });
     const entry = { certKey, dispatcher };
     this.current = entry;
@@ -157,6 +190,19 @@ export class HttpTransport implements KubeTransport {
     });
     if (previous) void previous.dispatcher.then((d) => d.close()).catch(() => {});
     return dispatcher;
+  }
+
+  /**
+   * Asks the server once, beside the first requests (never in front of them), whether it speaks
+   * h2; when it does, later requests (the watches, which start after discovery) share a few
+   * connections. Through a proxy-url we stay on HTTP/1.1, which every proxy carries.
+   */
+  private startHttp2Probe(tls: TlsMaterial, auth: AuthState): void {
+    if (this.http2Probe || this.target.cluster.proxyUrl) return;
+    this.http2Probe = probeHttp2(new URL(this.target.cluster.server), tls, auth.clientCert).then((h2) => {
+      if (h2 && !this.closed) this.http2 = true;
+      return h2;
+    });
   }
 
   private tlsMaterial(): Promise<TlsMaterial> {
@@ -195,6 +241,28 @@ export class HttpTransport implements KubeTransport {
  */
 function socketReleased(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * `Warning: 299 - "text"` headers (RFC 7234 form, as the apiserver sends them) → the texts. One
+ * header may carry several, comma-separated; commas inside the quoted text are kept.
+ */
+export function parseWarnings(header: string | string[] | undefined): string[] {
+  if (!header) return [];
+  const out: string[] = [];
+  for (const h of Array.isArray(header) ? header : [header]) {
+    const re = /\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"/g;
+    let m: RegExpExecArray | null = re.exec(h);
+    if (!m) {
+      out.push(h.trim());
+      continue;
+    }
+    while (m) {
+      out.push((m[1] ?? '').replace(/\\(.)/g, '$1'));
+      m = re.exec(h);
+    }
+  }
+  return out;
 }
 
 function withQuery(path: string, query: KubeRequest['query']): string {

@@ -2,6 +2,8 @@
 // actions) talks to a cluster only through KubeTransport, so unit tests can hand in a fake and the
 // real implementation can own connection reuse (one dispatcher per cluster) and credentials.
 
+import { redact } from '../util/redact';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface KubeRequest {
@@ -17,6 +19,13 @@ export interface KubeRequest {
   signal?: AbortSignal;
   /** Whole-request deadline for non-streaming calls; streams use the signal instead. */
   timeoutMs?: number;
+}
+
+/** One entry of metav1.Status details.causes. */
+export interface StatusCause {
+  reason?: string;
+  message?: string;
+  field?: string;
 }
 
 /** What went wrong, in terms a user can act on. */
@@ -37,6 +46,8 @@ export class KubeApiError extends Error {
   readonly retryAfterSeconds: number | undefined;
   /** Suggested next step for the user (shown in the tree and in messages). */
   readonly hint: string | undefined;
+  /** metav1.Status details.causes: which field failed and why (validation, conflicts, RV too large). */
+  readonly causes: readonly StatusCause[] | undefined;
 
   constructor(
     message: string,
@@ -46,31 +57,51 @@ export class KubeApiError extends Error {
       reason?: string;
       retryAfterSeconds?: number;
       hint?: string;
+      causes?: readonly StatusCause[];
       cause?: unknown;
     },
   ) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    // Every error of the core is built here and may end in a tooltip, a notification or the
+    // Output channel: the one place that guarantees no credential-shaped text gets that far.
+    super(redact(message), init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'KubeApiError';
     this.kind = init.kind;
     this.status = init.status;
     this.reason = init.reason;
     this.retryAfterSeconds = init.retryAfterSeconds;
-    this.hint = init.hint;
+    this.hint = init.hint === undefined ? undefined : redact(init.hint);
+    this.causes = init.causes;
   }
 }
 
+
+/** A response with what actions report besides the body: the status code and the server's warnings. */
+export interface KubeResponse<T> {
+  /** 200 configured / 201 created, etc. */
+  status: number;
+  body: T;
+  /** `Warning` headers (deprecations, unknown fields under Warn validation), text only. */
+  warnings: string[];
+}
 
 export interface KubeTransport {
   /** The API server URL, for display. */
   readonly server: string;
   /** A JSON request; resolves with the parsed body, rejects with KubeApiError. */
   request<T = unknown>(req: KubeRequest): Promise<T>;
+  /** request(), keeping the status code and `Warning` headers (apply, scale, delete report them). */
+  exchange<T = unknown>(req: KubeRequest): Promise<KubeResponse<T>>;
   /**
    * A streaming GET (watch, follow logs): resolves once the response headers arrived with 2xx
    * (rejects with KubeApiError otherwise) and yields the body line by line. Ends when the server
    * closes the stream; abort through req.signal.
    */
   streamLines(req: KubeRequest): Promise<AsyncIterable<string>>;
+  /**
+   * Called when a watch went silent: makes sure the next requests do not land on a dead
+   * connection (over HTTP/2 all streams share one). Optional for fakes.
+   */
+  checkConnection?(timeoutMs?: number): Promise<void>;
   /** Closes pooled connections. */
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@
 // watch leases only for what is expanded, and turns change sets into the smallest set of node
 // refreshes (coalesced). Node objects are kept by id so the adapter can hand the same instances
 // back to VS Code (refresh, getParent and reveal all depend on identity).
+import type { AccessMarkerSource } from '../access/treeAccess';
 import type { ClusterManager } from '../clusters/clusterManager';
 import { TREE_GROUP_ORDER } from '../kinds/builtinKinds';
 import type { KindRegistry } from '../kinds/kindRegistry';
@@ -12,7 +13,8 @@ import { Emitter, type Disposable } from '../util/emitter';
 import { Throttle } from '../util/throttle';
 import type { ChangeSet } from '../watch/changeSet';
 import type { SharedWatch } from '../watch/sharedWatch';
-import { watchKey, type WatchLease } from '../watch/watchHub';
+import { type Acquired, type LeasedWatch, ViewLeases } from '../watch/viewLeases';
+import { KindListings, compareNames, tracksAttention } from './kindListings';
 import { applyObject, makeContainerNodes, makeKindNode, makeMessageNode, makeObjectNode } from './nodeFactory';
 import { type BrowseNode, ids } from './nodes';
 import { namespaceNode, contextNode, groupNode, clusterFolderNode, chunk } from './structureNodes';
@@ -23,6 +25,8 @@ export interface BrowseState {
   selectedNamespace(context: string): string | undefined;
   /** Substring filter over namespace names, per context. */
   namespaceFilter(context: string): string | undefined;
+  /** The user marked this context as production (kubeAtlas.productionContexts). */
+  isProduction?(context: string): boolean;
 }
 
 export interface BrowseOptions {
@@ -31,32 +35,23 @@ export interface BrowseOptions {
   /** At most one refresh per this window; an isolated change is refreshed at once. */
   refreshDelayMs?: number;
   now?: () => number;
+  /** Marks object rows with the actions the user may do (menus hide the others). */
+  access?: AccessMarkerSource;
 }
-
-interface View {
-  key: string;
-  context: string;
-  type: ResourceType;
-  lease: WatchLease;
-  holders: Set<string>;
-  subs: Disposable[];
-}
-
-type Acquired = { watch: SharedWatch; namespaced: boolean } | { forbidden: true; message: string } | { failed: true; message: string; hint?: string };
 
 export class BrowseModel {
   private readonly nodes = new Map<string, BrowseNode>();
   private readonly childIds = new Map<string, string[]>();
   private readonly byUid = new Map<string, Set<BrowseNode>>();
-  private readonly views = new Map<string, View>();
-  private readonly clusterWideForbidden = new Set<string>();
+  private readonly leases: ViewLeases;
+  private readonly listings = new KindListings();
   private readonly pending = new Set<BrowseNode>();
   private fullRefresh = false;
   private readonly throttle: Throttle;
   private readonly changed = new Emitter<BrowseNode[] | undefined>();
   /** Fires the nodes to refresh, or undefined for everything. */
   readonly onDidChange = this.changed.event;
-  private readonly pageSize: number;
+  private pageSize: number;
   private readonly disposables: Disposable[] = [];
 
   constructor(
@@ -65,7 +60,14 @@ export class BrowseModel {
     private readonly opts: BrowseOptions = {},
   ) {
     this.pageSize = Math.max(10, opts.pageSize ?? 200);
-    this.throttle = new Throttle(() => this.flush(), opts.refreshDelayMs ?? 70);
+    this.throttle = new Throttle(() => this.flush(), opts.refreshDelayMs ?? TREE_REFRESH_WINDOW_MS);
+    this.leases = new ViewLeases(clusters.hub, {
+      changed: (w, cs) => this.onChangeSet(w, cs),
+      // Recovering, failing or stopped: the holders re-render (and re-acquire a live watch).
+      statusChanged: (_w, _st, holders) => {
+        for (const h of holders) this.markId(h);
+      },
+    });
     this.disposables.push(
       clusters.onDidChangeContexts(() => this.refreshAll()),
       clusters.onDidChangeSession((s) => {
@@ -75,10 +77,40 @@ export class BrowseModel {
         if (n) this.markChanged(n);
       }),
     );
+    if (opts.access) this.disposables.push(opts.access.onDidChange((ctx) => this.accessChanged(ctx)));
+  }
+
+  /** Access answers of a context arrived or were dropped: re-mark its object rows. */
+  private accessChanged(context: string): void {
+    for (const n of this.nodes.values()) {
+      if (n.type !== 'object' || n.context !== context || !n.resource || !n.object) continue;
+      const markers = this.accessMarkers(n.resource, n);
+      if (markers === n.accessMarkers) continue;
+      n.accessMarkers = markers;
+      applyObject(n, n.resource, n.object, this.now());
+      this.markChanged(n);
+    }
+  }
+
+  private accessMarkers(type: ResourceType, n: Pick<BrowseNode, 'context' | 'namespace'>): string | undefined {
+    return this.opts.access?.markers(n.context, type, n.namespace);
   }
 
   getNode(id: string): BrowseNode | undefined {
     return this.nodes.get(id);
+  }
+
+  /** Applies a new `kubeAtlas.tree.pageSize`: every list is re-chunked on the next render. */
+  setPageSize(pageSize: number): void {
+    const next = Math.max(10, pageSize);
+    if (next === this.pageSize) return;
+    this.pageSize = next;
+    this.refreshAll();
+  }
+
+  /** The watches the tree holds now (tests, diagnostics). */
+  heldWatches(): LeasedWatch[] {
+    return this.leases.held();
   }
 
   refreshAll(): void {
@@ -99,11 +131,12 @@ export class BrowseModel {
     const selected = this.clusters.currentContext(this.state.selectedContext());
     for (const ctx of merged.contexts) {
       const problems = merged.problems.filter((p) => p.context === ctx.name);
-      out.push(this.keep(contextNode(ctx, ctx.name === selected, this.clusters.session(ctx.name)?.state, problems, this.state.namespaceFilter(ctx.name), merged.clusters.get(ctx.cluster)?.server), undefined));
+      const production = this.state.isProduction?.(ctx.name) ?? false;
+      out.push(this.keep(contextNode(ctx, ctx.name === selected, this.clusters.session(ctx.name)?.state, problems, this.state.namespaceFilter(ctx.name), merged.clusters.get(ctx.cluster)?.server, production), undefined));
     }
     for (const p of merged.problems.filter((x) => !x.context)) {
       const where = p.file ? `${p.file}${p.line ? `:${p.line}` : ''}` : '';
-      const n = makeMessageNode(undefined, 'error', p.message, [where, p.hint].filter(Boolean).join('\n'), `${where}|${p.message}`);
+      const n = makeMessageNode(undefined, p.notice ? 'info' : 'error', p.message, [where, p.hint].filter(Boolean).join('\n'), `${where}|${p.message}`);
       n.description = where;
       out.push(this.keep(n, undefined));
     }
@@ -120,10 +153,7 @@ export class BrowseModel {
   /** The user collapsed a node: stop watching what only its subtree needed. */
   collapsed(node: BrowseNode): void {
     const prefix = `${node.id}/`;
-    for (const v of [...this.views.values()]) {
-      for (const h of [...v.holders]) if (h === node.id || h.startsWith(prefix)) v.holders.delete(h);
-      if (v.holders.size === 0) this.dropView(v);
-    }
+    this.leases.release((h) => h === node.id || h.startsWith(prefix));
   }
 
   /** Walks to an object's node, expanding what is needed (for reveal). */
@@ -213,7 +243,7 @@ export class BrowseModel {
     let names: string[];
     let note: BrowseNode | undefined;
     if ('watch' in acquired) {
-      names = [...acquired.watch.store.list()].map((o) => o.metadata.name ?? '').sort();
+      names = this.listings.objects(acquired.watch, undefined, false).map((o) => o.metadata.name ?? '');
     } else {
       // Listing namespaces is forbidden for many users: fall back to the context's own namespace.
       const own = this.clusters.kubeconfig?.contexts.find((c) => c.name === node.context)?.namespace ?? 'default';
@@ -231,14 +261,14 @@ export class BrowseModel {
     return out;
   }
 
-  private namespaceChildren(node: BrowseNode): BrowseNode[] {
-    const reg = this.registry(node.context);
+  private async namespaceChildren(node: BrowseNode): Promise<BrowseNode[]> {
+    const reg = await this.connectedRegistry(node.context);
     if (!reg) return [];
     return TREE_GROUP_ORDER.filter((g) => reg.inGroup(g, true).length > 0).map((g) => this.keep(groupNode(node, g), node));
   }
 
   private async groupChildren(node: BrowseNode): Promise<BrowseNode[]> {
-    const reg = this.registry(node.context);
+    const reg = await this.connectedRegistry(node.context);
     if (!reg || !node.group) return [];
     const clusterLevel = node.group === 'Cluster';
     const types = clusterLevel
@@ -269,20 +299,20 @@ export class BrowseModel {
       );
       return [m];
     }
-    const objs = this.objectsIn(acquired.watch, node.namespace, acquired.namespaced);
-    objs.sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+    const { watch, namespaced } = acquired;
+    const total = this.listings.count(watch, node.namespace, namespaced);
+    if (total > this.pageSize) return this.chunkNodes(node, total, (i) => this.listings.nameAt(watch, node.namespace, namespaced, i));
     const now = this.now();
-    if (objs.length <= this.pageSize) return objs.map((o) => this.objectNode(ids.object(node.id, o.metadata.name ?? ''), node, type, o, now));
-    return this.chunkNodes(node, objs.length, (i) => objs[i]?.metadata.name ?? '');
+    return this.listings.objects(watch, node.namespace, namespaced).map((o) => this.objectNode(ids.object(node.id, o.metadata.name ?? ''), node, type, o, now));
   }
 
   private async chunkChildren(node: BrowseNode): Promise<BrowseNode[]> {
     const parent = node.parent!;
     const range = node.range!;
     if (parent.type === 'context') {
-      const nsType = this.registry(parent.context)?.get('namespaces');
-      const w = nsType ? this.clusters.hub.peek(parent.context, nsType) : undefined;
-      const names = w ? [...w.store.list()].map((o) => o.metadata.name ?? '').sort() : [];
+      const nsType = (await this.connectedRegistry(parent.context))?.get('namespaces');
+      const w = nsType ? (await this.acquireFor(node, parent.context, nsType, undefined)) : undefined;
+      const names = w ? this.listings.objects(w, undefined, false).map((o) => o.metadata.name ?? '') : [];
       const filter = this.state.namespaceFilter(parent.context)?.toLowerCase();
       const list = filter ? names.filter((n) => n.toLowerCase().includes(filter)) : names;
       const selectedNs = this.state.selectedNamespace(parent.context);
@@ -291,17 +321,18 @@ export class BrowseModel {
     const type = parent.resource!;
     const acquired = await this.acquire(node, parent.context, type, parent.namespace);
     if (!('watch' in acquired)) return [];
-    const objs = this.objectsIn(acquired.watch, parent.namespace, acquired.namespaced).sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
     const now = this.now();
     // Object ids hang off the kind node, not the chunk, so they survive re-chunking.
-    return objs.slice(range.start, range.end).map((o) => this.objectNode(ids.object(parent.id, o.metadata.name ?? ''), node, type, o, now));
+    return this.listings
+      .slice(acquired.watch, parent.namespace, acquired.namespaced, range.start, range.end)
+      .map((o) => this.objectNode(ids.object(parent.id, o.metadata.name ?? ''), node, type, o, now));
   }
 
   private async objectChildren(node: BrowseNode): Promise<BrowseNode[]> {
     const obj = node.object!;
     const kind = node.resource!.kind;
     if (kind === 'Pod') return makeContainerNodes(node, obj).map((c) => this.keep(c, node));
-    const reg = this.registry(node.context);
+    const reg = await this.connectedRegistry(node.context);
     const pods = reg?.get('pods');
     if (!reg || !pods || !obj.metadata.uid) return [];
     const ns = obj.metadata.namespace;
@@ -346,11 +377,6 @@ export class BrowseModel {
     return out;
   }
 
-  private objectsIn(watch: SharedWatch, namespace: string | undefined, namespacedWatch: boolean): KubeObject[] {
-    if (!namespace || namespacedWatch) return [...watch.store.list()];
-    return watch.store.byIndex('namespace', namespace);
-  }
-
   private describeKind(node: BrowseNode, acquired: Acquired): void {
     if (!('watch' in acquired)) {
       node.description = 'forbidden' in acquired ? 'forbidden' : 'unavailable';
@@ -358,16 +384,12 @@ export class BrowseModel {
       node.icon = 'forbidden' in acquired ? 'lock' : 'error';
       return;
     }
-    const objs = this.objectsIn(acquired.watch, node.namespace, acquired.namespaced);
-    let bad = 0;
-    if (node.resource!.kind === 'Pod' || node.resource!.group === 'apps' || node.resource!.group === 'batch') {
-      for (const o of objs) {
-        const sev = summarize(node.resource!.kind, o).severity;
-        if (sev === 'error' || sev === 'warning') bad++;
-      }
-    }
-    const st = acquired.watch.status;
-    node.description = `${objs.length}${bad ? ` · ${bad} need attention` : ''}${!st.synced ? ' · loading' : st.phase === 'backoff' ? ' · reconnecting' : ''}`;
+    const { watch, namespaced } = acquired;
+    const type = node.resource!;
+    const count = this.listings.count(watch, node.namespace, namespaced);
+    const bad = tracksAttention(type.kind, type.group) ? this.listings.attention(watch, node.namespace, namespaced, type.kind) : 0;
+    const st = watch.status;
+    node.description = `${count}${bad ? ` · ${bad} need attention` : ''}${!st.synced ? ' · loading' : st.phase === 'backoff' ? ' · reconnecting' : ''}`;
     node.severity = bad ? 'warning' : undefined;
     node.icon = bad ? 'warning' : 'symbol-class';
   }
@@ -376,6 +398,7 @@ export class BrowseModel {
     const existing = this.nodes.get(id);
     if (existing && existing.type === 'object') {
       existing.parent = parent;
+      existing.accessMarkers = this.accessMarkers(type, existing);
       const oldUid = existing.object?.metadata.uid;
       applyObject(existing, type, obj, now);
       if (oldUid !== obj.metadata.uid) {
@@ -384,7 +407,7 @@ export class BrowseModel {
       }
       return existing;
     }
-    const n = makeObjectNode(id, parent, type, obj, now);
+    const n = makeObjectNode(id, parent, type, obj, now, this.accessMarkers(type, { context: parent.context, namespace: obj.metadata.namespace }));
     this.nodes.set(id, n);
     this.indexUid(n);
     return n;
@@ -448,77 +471,36 @@ export class BrowseModel {
     return s?.phase === 'ready' ? s.registry : undefined;
   }
 
+  /**
+   * The registry of a context, connecting it first: after a reconnect or a kubeconfig change the
+   * session is new and idle, and an expanded node must not come back empty because of that.
+   */
+  private async connectedRegistry(context: string): Promise<KindRegistry | undefined> {
+    const st = await this.clusters.session(context)?.connect();
+    return st?.phase === 'ready' ? st.registry : undefined;
+  }
+
   private now(): number {
     return (this.opts.now ?? Date.now)();
   }
 
   // ---- watches ----------------------------------------------------------------------------
 
-  /**
-   * A lease on the watch that serves (type, namespace) for `holder`: cluster-wide when RBAC allows
-   * it (one watch serves every namespace), else namespaced; forbidden when neither is allowed.
-   */
-  private async acquire(holder: BrowseNode, context: string, type: ResourceType, namespace: string | undefined): Promise<Acquired> {
-    const cwKey = `${context}|${resourceId(type)}`;
-    if (!type.namespaced || !namespace || !this.clusterWideForbidden.has(cwKey)) {
-      const v = this.view(holder, context, type, undefined);
-      await v.lease.watch.whenSettled();
-      const st = v.lease.watch.status;
-      if (st.synced) return { watch: v.lease.watch, namespaced: false };
-      if (st.phase !== 'forbidden' || !type.namespaced || !namespace) return this.failure(v.lease.watch);
-      this.clusterWideForbidden.add(cwKey);
-      v.holders.delete(holder.id);
-      if (v.holders.size === 0) this.dropView(v);
-    }
-    const v = this.view(holder, context, type, namespace);
-    await v.lease.watch.whenSettled();
-    if (v.lease.watch.status.synced) return { watch: v.lease.watch, namespaced: true };
-    return this.failure(v.lease.watch);
+  private acquire(holder: BrowseNode, context: string, type: ResourceType, namespace: string | undefined): Promise<Acquired> {
+    return this.leases.acquire(holder.id, context, type, namespace);
   }
 
-  private failure(w: SharedWatch): Acquired {
-    const st = w.status;
-    const message = st.error?.message ?? 'not available';
-    if (st.phase === 'forbidden') return { forbidden: true, message };
-    return { failed: true, message, hint: (st.error as { hint?: string } | undefined)?.hint };
-  }
-
-  private view(holder: BrowseNode, context: string, type: ResourceType, namespace: string | undefined): View {
-    const key = watchKey(context, type, namespace);
-    let v = this.views.get(key);
-    if (!v) {
-      const lease = this.clusters.hub.acquire(context, type, namespace);
-      const view: View = { key, context, type, lease, holders: new Set(), subs: [] };
-      view.subs.push(
-        lease.watch.onChange((cs) => this.onChangeSet(view, cs)),
-        lease.watch.onStatus((st) => {
-          // A watch that recovers or starts failing changes what its holders show.
-          if (st.phase === 'watching' || st.phase === 'forbidden' || st.phase === 'backoff') {
-            for (const h of view.holders) {
-              const n = this.nodes.get(h);
-              if (n) this.markChanged(n);
-            }
-          }
-        }),
-      );
-      this.views.set(key, view);
-      v = view;
-    }
-    v.holders.add(holder.id);
-    return v;
-  }
-
-  private dropView(v: View): void {
-    if (this.views.get(v.key) !== v) return;
-    this.views.delete(v.key);
-    for (const s of v.subs) s.dispose();
-    v.lease.release();
+  /** The namespace list a range node shows, from a watch the range itself holds. */
+  private async acquireFor(holder: BrowseNode, context: string, type: ResourceType, namespace: string | undefined): Promise<SharedWatch | undefined> {
+    const a = await this.acquire(holder, context, type, namespace);
+    return 'watch' in a ? a.watch : undefined;
   }
 
   /** Maps a change set to the nodes whose rendering it changes. */
-  private onChangeSet(view: View, cs: ChangeSet): void {
+  private onChangeSet(view: LeasedWatch, cs: ChangeSet): void {
     const ctx = view.context;
     const type = view.type;
+    this.listings.apply(view.watch, cs, type.kind);
     const rid = resourceId(type);
     const touched = new Set<string | undefined>();
     for (const o of cs.added) touched.add(o.metadata.namespace);
@@ -555,7 +537,7 @@ export class BrowseModel {
     // nothing expanded costs no lookups here.
     if (!this.byUid.size) return;
     const rsType = this.registry(ctx)?.get('replicasets.apps');
-    const rsWatch = rsType ? this.clusters.hub.peek(ctx, rsType) : undefined;
+    const rsWatch = rsType ? this.leases.serving(ctx, rsType)?.watch : undefined;
     const notifyOwners = (refs: KubeObject['metadata']['ownerReferences']): void => {
       for (const ref of refs ?? []) for (const owner of this.byUid.get(ref.uid ?? '') ?? []) this.markChanged(owner);
     };
@@ -565,7 +547,7 @@ export class BrowseModel {
       const ns = o.metadata.namespace;
       for (const ref of refs ?? []) {
         if (ref.kind !== 'ReplicaSet' || !ns || !rsType) continue;
-        const rs = (rsWatch ?? this.clusters.hub.peek(ctx, rsType, ns))?.store.get(`${ns}/${ref.name}`);
+        const rs = (rsWatch ?? this.leases.serving(ctx, rsType, ns)?.watch)?.store.get(`${ns}/${ref.name}`);
         notifyOwners(rs?.metadata.ownerReferences);
       }
     }
@@ -578,10 +560,8 @@ export class BrowseModel {
   private markKind(id: string): void {
     const n = this.nodes.get(id);
     if (!n?.resource) return;
-    const cw = this.clusters.hub.peek(n.context, n.resource);
-    const nw = n.namespace ? this.clusters.hub.peek(n.context, n.resource, n.namespace) : undefined;
-    if (cw?.status.synced) this.describeKind(n, { watch: cw, namespaced: false });
-    else if (nw?.status.synced) this.describeKind(n, { watch: nw, namespaced: true });
+    const serving = this.leases.serving(n.context, n.resource, n.namespace);
+    if (serving) this.describeKind(n, serving);
     this.markChanged(n);
   }
 
@@ -628,15 +608,23 @@ export class BrowseModel {
 
   dispose(): void {
     this.throttle.cancel();
-    for (const v of [...this.views.values()]) this.dropView(v);
+    this.leases.dispose();
     for (const d of this.disposables) d.dispose();
     this.changed.dispose();
   }
 }
 
+/**
+ * How long the model gathers a node's changes before firing (leading-edge throttle): a burst on
+ * one node becomes one refresh. Pacing for VS Code's 200 ms tree debounce, which restarts on every
+ * event of the whole view, is the tree provider's job (`ui/tree/refreshGate.ts`): it sees every
+ * node's events, this throttle only one node's.
+ */
+export const TREE_REFRESH_WINDOW_MS = 70;
+
 /** Tree groups whose cluster-scoped kinds go under "Cluster Resources" (Nodes and Namespaces have their own places). */
 const CLUSTER_LEVEL_GROUPS: readonly TreeGroup[] = ['Cluster', 'Storage', 'Access', 'Custom Resources', 'Other'];
 
 function byName(a: KubeObject, b: KubeObject): number {
-  return (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+  return compareNames(a.metadata.name ?? '', b.metadata.name ?? '');
 }

@@ -3,6 +3,7 @@ import type { SessionState } from '../clusters/clusterSession';
 import type { ContextEntry, KubeconfigProblem } from '../config/types';
 import type { KubeObject } from '../kinds/types';
 import type { TreeGroup } from '../kinds/resourceType';
+import { redactUrl } from '../util/redact';
 import { type BrowseNode, ids } from './nodes';
 
 export function contextNode(
@@ -12,8 +13,10 @@ export function contextNode(
   problems: KubeconfigProblem[],
   filter: string | undefined,
   server: string | undefined,
+  production = false,
 ): BrowseNode {
   const parts: string[] = [];
+  if (production) parts.push('production');
   if (current) parts.push('current');
   let severity: BrowseNode['severity'];
   let icon = current ? 'vm-active' : 'vm';
@@ -32,6 +35,7 @@ export function contextNode(
     icon = 'vm-outline';
   }
   if (filter) parts.push(`filter: ${filter}`);
+  if (production && !severity) severity = 'warning';
   return {
     id: ids.context(ctx.name),
     type: 'context',
@@ -40,8 +44,8 @@ export function contextNode(
     label: ctx.name,
     description: parts.join(' · '),
     tooltip: [
-      `Context: ${ctx.name}${current ? ' (current in Kube Atlas)' : ''}`,
-      `Cluster: ${ctx.cluster}${server ? ` (${server})` : ''}`,
+      `Context: ${ctx.name}${current ? ' (current in Kube Atlas)' : ''}${production ? '\nProduction (kubeAtlas.productionContexts): destructive actions ask twice' : ''}`,
+      `Cluster: ${ctx.cluster}${server ? ` (${redactUrl(server)})` : ''}`,
       `User: ${ctx.user}`,
       ctx.namespace ? `Namespace: ${ctx.namespace}` : '',
       `From: ${ctx.file}`,
@@ -51,7 +55,7 @@ export function contextNode(
       .join('\n'),
     severity,
     icon,
-    contextValue: `kubeAtlas.context${current ? ':current' : ''}${state?.phase === 'error' || problems.length ? ':error' : ''}`,
+    contextValue: `kubeAtlas.context${current ? ':current' : ''}${state?.phase === 'error' || problems.length ? ':error' : ''}${production ? ':production' : ''}`,
     collapsible: true,
   };
 }

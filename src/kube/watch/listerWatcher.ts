@@ -11,8 +11,10 @@ export interface ListPage {
 export interface ListOptions {
   limit?: number;
   continueToken?: string;
-  /** '' (most recent, consistent) or '0' (any, served from the watch cache). */
+  /** '' (most recent, consistent) or '0' (any, served from the watch cache), or a version. */
   resourceVersion?: string;
+  /** With a version: 'NotOlderThan' lets the apiserver answer from its watch cache. */
+  resourceVersionMatch?: 'NotOlderThan' | 'Exact';
   signal: AbortSignal;
 }
 
@@ -35,4 +37,6 @@ export interface ListerWatcher {
   list(opts: ListOptions): Promise<ListPage>;
   /** Resolves once the watch is established; the iterable ends when the server closes it. */
   watch(opts: WatchOptions): Promise<AsyncIterable<WatchEvent>>;
+  /** A watch went silent past the idle deadline: check the connection before watching again. */
+  idle?(): Promise<void>;
 }

@@ -77,9 +77,11 @@ export class SharedWatch {
     this.reflector.start();
   }
 
+  /** Stops for good: the status reads 'stopped' (never synced) at once, before the loop has unwound. */
   async stop(): Promise<void> {
-    await this.reflector.stop();
+    const stopping = this.reflector.stop();
     this.throttle.cancel();
+    await stopping;
     for (const w of this.syncedWaiters) w();
     this.syncedWaiters = [];
   }

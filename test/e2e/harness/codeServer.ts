@@ -20,6 +20,12 @@ export interface StartCodeServerOptions {
   settings?: Record<string, unknown>;
   /** `--vscode-option enable-smoke-test-driver`: needed for in-host tests; turns off toasts and dialogs. */
   smokeTestDriver?: boolean;
+  /**
+   * Workspace Trust on (default off: `--disable-workspace-trust`). The folder then opens in
+   * Restricted Mode without a prompt (`startupPrompt: never`); trust it from the workbench
+   * ("Workspaces: Manage Workspace Trust").
+   */
+  workspaceTrust?: boolean;
   /** More code-server arguments. */
   args?: string[];
   /** Keep the temp folder after stop() (for debugging). Also kept when KUBE_ATLAS_KEEP_TMP=1. */
@@ -68,6 +74,12 @@ export const DEFAULT_SETTINGS: Record<string, unknown> = {
   'editor.minimap.enabled': false,
   'git.enabled': false,
   'npm.autoDetect': 'off',
+};
+
+const TRUST_SETTINGS: Record<string, unknown> = {
+  'security.workspace.trust.enabled': true,
+  // No modal on open: the folder starts in Restricted Mode, as after "Don't Trust".
+  'security.workspace.trust.startupPrompt': 'never',
 };
 
 export function freePort(): Promise<number> {
@@ -168,7 +180,7 @@ export async function startCodeServer(options: StartCodeServerOptions = {}): Pro
   mkdirSync(folder, { recursive: true });
   writeFileSync(
     join(dirs.userData, 'User/settings.json'),
-    `${JSON.stringify({ ...DEFAULT_SETTINGS, ...options.settings }, null, 2)}\n`,
+    `${JSON.stringify({ ...DEFAULT_SETTINGS, ...(options.workspaceTrust ? TRUST_SETTINGS : {}), ...options.settings }, null, 2)}\n`,
   );
   const env: NodeJS.ProcessEnv = {
     ...cleanEnv(install.env),
@@ -206,7 +218,7 @@ export async function startCodeServer(options: StartCodeServerOptions = {}): Pro
     `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--reconnection-grace-time',
     '5',

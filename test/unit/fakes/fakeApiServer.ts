@@ -63,10 +63,22 @@ export class FakeApiServer {
   private compactedBelow = 0;
   readonly open = new Set<Channel>();
   listCalls = 0;
+  /** Options of every list call (without the signal). */
+  readonly listOpts: Omit<ListOptions, 'signal'>[] = [];
   readonly watchCalls: WatchOptions[] = [];
   /** Errors thrown by the next list/watch calls, in order. */
   readonly failNext: Error[] = [];
+  /** metav1.Status objects the next watches send as an ERROR event before closing, in order. */
+  readonly watchErrors: WatchEvent['object'][] = [];
+  /** Errors thrown by list calls that carry a continue token, in order (an expired token). */
+  readonly failContinue: Error[] = [];
+  /** Errors thrown by lists that ask for resourceVersionMatch=NotOlderThan, in order. */
+  readonly failNotOlderThan: Error[] = [];
+  /** Called after every list page is served (tests compact or write here). */
+  afterList: (() => void) | undefined;
   hangWatches = false;
+  /** Open watches stay open but deliver nothing (a middlebox that silently dropped them). */
+  private silenced = new Set<Channel>();
 
   get currentRv(): string {
     return String(this.rv);
@@ -107,12 +119,20 @@ export class FakeApiServer {
     for (const c of [...this.open]) c.close();
   }
 
+  /** Every watch open now goes silent without closing; later watches work. */
+  silenceOpen(): void {
+    for (const c of this.open) this.silenced.add(c);
+  }
+
   lw(): ListerWatcher {
     return {
       list: async (opts: ListOptions): Promise<ListPage> => {
         this.listCalls++;
-        const err = this.failNext.shift();
+        const { signal: _signal, ...recorded } = opts;
+        this.listOpts.push(recorded);
+        const err = this.failNext.shift() ?? (opts.continueToken ? this.failContinue.shift() : undefined) ?? (opts.resourceVersionMatch === 'NotOlderThan' ? this.failNotOlderThan.shift() : undefined);
         if (err) throw err;
+        queueMicrotask(() => this.afterList?.());
         const all = [...this.objects.values()].sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
         const start = opts.continueToken ? Number(opts.continueToken) : 0;
         const limit = opts.limit ?? all.length;
@@ -128,8 +148,17 @@ export class FakeApiServer {
           await new Promise((_, reject) => opts.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
         }
         const from = Number(opts.resourceVersion);
-        const ch = new Channel(opts.signal, () => this.open.delete(ch));
+        const ch = new Channel(opts.signal, () => {
+          this.open.delete(ch);
+          this.silenced.delete(ch);
+        });
         this.open.add(ch);
+        const status = this.watchErrors.shift();
+        if (status) {
+          ch.push({ type: 'ERROR', object: status });
+          ch.close();
+          return ch;
+        }
         if (from < this.compactedBelow) {
           ch.push({ type: 'ERROR', object: { metadata: {}, code: 410, reason: 'Expired', message: 'too old resource version' } });
           ch.close();
@@ -154,6 +183,6 @@ export class FakeApiServer {
   }
 
   private broadcast(ev: WatchEvent): void {
-    for (const c of this.open) c.push(structuredClone(ev));
+    for (const c of this.open) if (!this.silenced.has(c)) c.push(structuredClone(ev));
   }
 }

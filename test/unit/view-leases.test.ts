@@ -1,0 +1,91 @@
+// ViewLeases: the leasing every view shares. Proven here with WatchHub over the fake server: a
+// stopped watch is dropped and its holders told, so they re-acquire a live one; the cluster-wide →
+// namespaced fallback on 403 is remembered, and forgotten when the context reconnects.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ResourceType } from '../../src/kube/kinds/resourceType';
+import { KubeApiError } from '../../src/kube/transport/types';
+import { ViewLeases } from '../../src/kube/watch/viewLeases';
+import { WatchHub } from '../../src/kube/watch/watchHub';
+import { waitFor } from '../support/waitFor';
+import { FakeApiServer } from './fakes/fakeApiServer';
+
+const pods: ResourceType = {
+  group: '', version: 'v1', kind: 'Pod', plural: 'pods', singular: 'pod', namespaced: true, verbs: ['list', 'watch'], shortNames: [],
+  treeGroup: 'Workloads', scalable: false, restartable: false, hasLogs: true, hasExec: true, metadataOnly: false,
+};
+const fastBackoff = { initialMs: 5, maxMs: 40, factor: 2, jitter: 0, resetAfterMs: 60_000 };
+
+function setup() {
+  const cluster = new FakeApiServer();
+  const namespaced = new FakeApiServer();
+  const made: { ns: string | undefined }[] = [];
+  const hub = new WatchHub((_ctx, _type, ns) => {
+    made.push({ ns });
+    return (ns ? namespaced : cluster).lw();
+  }, { lingerMs: 0, batchMs: 5, backoff: fastBackoff });
+  const told: string[][] = [];
+  const leases = new ViewLeases(hub, { changed: () => undefined, statusChanged: (_w, st, holders) => st.phase === 'stopped' && told.push([...holders]) });
+  return { cluster, namespaced, hub, leases, told, made };
+}
+
+test('holders of a stopped watch are told, and their next acquire gets a live watch', async () => {
+  const { namespaced, hub, leases, told } = setup();
+  namespaced.create('a');
+  const first = await leases.acquire('node-1', 'ctx', pods, 'default');
+  await leases.acquire('node-2', 'ctx', pods, 'default');
+  assert.ok('watch' in first);
+  await hub.stopContext('ctx');
+  assert.deepEqual(told, [['node-1', 'node-2']], 'every holder hears that its watch stopped');
+  assert.equal(first.watch.status.synced, false);
+  assert.equal(leases.held().length, 0, 'the stopped watch is no longer held');
+  const again = await leases.acquire('node-1', 'ctx', pods, 'default');
+  assert.ok('watch' in again);
+  assert.notEqual(again.watch, first.watch, 'a fresh watch, not the frozen one');
+  namespaced.create('made-after-reconnect');
+  await waitFor(() => again.watch.store.get('default/made-after-reconnect'), { what: 'the new watch is live' });
+  assert.equal(first.watch.store.get('default/made-after-reconnect'), undefined);
+  leases.dispose();
+  await hub.dispose();
+});
+
+test('a namespace is served by its own watch, or by a cluster-wide one that already runs', async () => {
+  const { cluster, namespaced, hub, leases, made } = setup();
+  namespaced.create('mine');
+  cluster.create('mine');
+  cluster.create('theirs', 'other');
+  const a = await leases.acquire('n1', 'ctx', pods, 'default');
+  assert.ok('watch' in a && a.namespaced, 'a namespace view starts with the namespace: a small list, whatever the cluster holds');
+  assert.deepEqual(made.map((m) => m.ns), ['default']);
+  const all = await leases.acquire('overview', 'ctx', pods, undefined);
+  assert.ok('watch' in all && !all.namespaced && all.watch.store.size === 2, 'an all-namespaces view watches cluster-wide');
+  const b = await leases.acquire('n2', 'ctx', pods, 'other');
+  assert.ok('watch' in b && !b.namespaced, 'the synced cluster-wide watch serves another namespace: no second copy');
+  assert.deepEqual(made.map((m) => m.ns), ['default', undefined]);
+  leases.dispose();
+  await hub.dispose();
+});
+
+test('a namespace RBAC refuses reads as forbidden, and a namespaced grant works without cluster-wide rights', async () => {
+  const { namespaced, hub, leases } = setup();
+  namespaced.create('mine');
+  const ok = await leases.acquire('n1', 'ctx', pods, 'default');
+  assert.ok('watch' in ok && ok.watch.store.get('default/mine'), 'a user with rights in one namespace sees it');
+  namespaced.failNext.push(new KubeApiError('pods is forbidden', { kind: 'http', status: 403 }));
+  const refused = await leases.acquire('n2', 'ctx', pods, 'secret-ns');
+  assert.ok('forbidden' in refused, 'forbidden, not an error or a spinner');
+  leases.dispose();
+  await hub.dispose();
+});
+
+test('releasing the last holder releases the watch', async () => {
+  const { cluster, hub, leases } = setup();
+  cluster.create('a');
+  await leases.acquire('ctx/ns/x', 'ctx', pods, undefined);
+  await leases.acquire('ctx/ns/x/y', 'ctx', pods, undefined);
+  assert.equal(hub.size, 1);
+  leases.release((h) => h.startsWith('ctx/ns/x'));
+  await waitFor(() => hub.size === 0, { what: 'the hub stops the unused watch' });
+  leases.dispose();
+  await hub.dispose();
+});
