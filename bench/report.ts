@@ -1,11 +1,13 @@
 // One way to print a figure: a readable line, or (with --json) one JSON object per figure:
-// { name, value, unit, ratio?, reference? } where ratio = value / reference measured in the same run.
+// { name, value, unit, ratio?, reference?, goal? } where ratio = value / reference measured in the
+// same run, and goal is the target the issue set (printed, never asserted).
 export interface Figure {
   name: string;
   value: number;
   unit: string;
   reference?: { name: string; value: number };
   ratio?: number;
+  goal?: string;
 }
 
 const json = process.argv.includes('--json') || process.env.KUBE_ATLAS_BENCH_JSON === '1';
@@ -17,7 +19,35 @@ export function report(f: Figure): void {
     out.ratio = round(f.value / f.reference.value, 3);
   }
   if (json) console.log(JSON.stringify(out));
-  else console.log(`${f.name}: ${out.value} ${f.unit}${out.reference ? `   (${out.reference.name}: ${out.reference.value} ${f.unit}; ratio ${out.ratio})` : ''}`);
+  else console.log(`${f.name}: ${out.value} ${f.unit}${out.reference ? `   (${out.reference.name}: ${out.reference.value} ${f.unit}; ratio ${out.ratio})` : ''}${f.goal ? `   [goal ${f.goal}]` : ''}`);
+}
+
+/** p50 and p95 of `samples` as two figures, each against the same percentile of `ref`. */
+export function reportPercentiles(name: string, samples: number[], ref: { name: string; samples: number[] } | undefined, goal?: { p50?: string; p95?: string }): void {
+  for (const p of [50, 95] as const) {
+    report({
+      name: `${name}, p${p}`,
+      value: percentile(samples, p),
+      unit: 'ms',
+      ...(ref?.samples.length ? { reference: { name: `${ref.name}, p${p}`, value: percentile(ref.samples, p) } } : {}),
+      ...(goal?.[`p${p}`] ? { goal: goal[`p${p}`] } : {}),
+    });
+  }
+}
+
+/** Wall-clock milliseconds since `t` (a process.hrtime.bigint()). */
+export function since(t: bigint): number {
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+/** Pauses: benchmarks pace their own load (never used to wait for a condition). */
+export function pause(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Uniformly random milliseconds in [min, max]: changes at random intervals, not paced to a throttle. */
+export function jitter(min: number, max: number): number {
+  return min + Math.random() * (max - min);
 }
 
 export function note(text: string): void {

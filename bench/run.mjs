@@ -1,7 +1,10 @@
-// `npm run bench [-- --json] [suite] [--pods N --namespaces N --nodes N] [--cluster-dir DIR] [--keep]`
+// `npm run bench [-- --json] [suite…] [--figures a,b] [--vsix PATH] [--pods N --namespaces N --nodes N] [--cluster-dir DIR] [--keep]`
 // Starts (or attaches to) a real cluster, seeds it (default 20,000 pods in 200 namespaces on 500
 // nodes), and runs the benchmarks in bench/*.bench.ts, which print figures with ratios against a
-// reference (kubectl doing the same work) measured in the same run.
+// reference (kubectl doing the same work) measured in the same run. Suites: `cache` (Node: watch
+// cache and tree model), `workbench` (the packaged extension in code-server + Chromium).
+// --figures picks figures inside the suites (e.g. start,tree,first,change); --vsix measures another
+// build of the extension (e.g. the main branch's) in the workbench suite.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,7 +23,7 @@ const opt = (name, dflt) => {
   return i >= 0 ? argv[i + 1] : dflt;
 };
 const json = argv.includes('--json');
-const optsWithValue = new Set(['--pods', '--namespaces', '--nodes', '--cluster-dir']);
+const optsWithValue = new Set(['--pods', '--namespaces', '--nodes', '--cluster-dir', '--figures', '--vsix']);
 const suites = argv.filter((a, i) => !a.startsWith('--') && !optsWithValue.has(argv[i - 1]));
 const say = (m) => (json ? console.error(m) : console.log(m));
 
@@ -66,7 +69,13 @@ try {
     const code = await new Promise((resolve) => {
       const p = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', join(root, 'out/bench', f), ...(json ? ['--json'] : [])], {
         stdio: 'inherit',
-        env: { ...process.env, KUBE_ATLAS_CLUSTER_DIR: dir, KUBE_ATLAS_BENCH_SUITE: suites[0] ?? '' },
+        env: {
+          ...process.env,
+          KUBE_ATLAS_CLUSTER_DIR: dir,
+          KUBE_ATLAS_BENCH_SUITE: suites[0] ?? '',
+          ...(opt('figures') ? { KUBE_ATLAS_BENCH_FIGURES: opt('figures') } : {}),
+          ...(opt('vsix') ? { KUBE_ATLAS_VSIX: opt('vsix') } : {}),
+        },
       });
       p.on('close', resolve);
     });

@@ -6,7 +6,7 @@ import { resolveContext } from '../config/contextLookup';
 import { ExecCredentialCache } from '../config/execCredential';
 import type { MergedKubeconfig } from '../config/types';
 import { redactUrl } from '../util/redact';
-import { HttpTransport } from './httpTransport';
+import type * as HttpTransportModule from './httpTransport';
 import { RequestAuth } from './requestAuth';
 import { KubeApiError, type KubeTransport } from './types';
 
@@ -47,6 +47,9 @@ export function createTransport(merged: MergedKubeconfig, contextName: string, o
     execCredentials,
     authProviderHeaders: user.authProvider && !user.exec ? authProviderHeaders(merged, contextName) : undefined,
   });
+  // Required here, not imported at the top: the bundler then evaluates the HTTP stack (and loads
+  // dist/undici.js) when the first transport is made, which is after activation.
+  const { HttpTransport } = require('./httpTransport') as typeof HttpTransportModule;
   return new HttpTransport({ cluster, user, contextName }, auth, {
     requestTimeoutMs: options.requestTimeoutMs,
     userAgent: options.userAgent,
@@ -55,7 +58,8 @@ export function createTransport(merged: MergedKubeconfig, contextName: string, o
 
 // Legacy auth-provider users (oidc, azure, gcp) are rare and deprecated: client-node already
 // implements their token refresh, so it computes the header. Loaded lazily to keep client-node
-// out of start-up for everyone else.
+// out of start-up for everyone else: the extension bundle reads it from dist/clientNode.js on
+// the first request of such a user (esbuild.mjs).
 function authProviderHeaders(merged: MergedKubeconfig, contextName: string): () => Promise<Record<string, string>> {
   let config: Promise<KubeConfig> | undefined;
   return async () => {

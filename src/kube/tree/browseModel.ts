@@ -615,13 +615,12 @@ export class BrowseModel {
 }
 
 /**
- * VS Code's ExtHostTreeView debounces onDidChangeTreeData with Event.debounce(…, 200 ms, leading):
- * an event while its 200 ms timer runs restarts the timer, so refreshes fired faster than that are
- * held back until the tree has been quiet for 200 ms — in a busy cluster, indefinitely. Firing at
- * most once per 220 ms puts every refresh on VS Code's leading edge: an isolated change renders at
- * once and a burst waits at most one window.
+ * How long the model gathers a node's changes before firing (leading-edge throttle): a burst on
+ * one node becomes one refresh. Pacing for VS Code's 200 ms tree debounce, which restarts on every
+ * event of the whole view, is the tree provider's job (`ui/tree/refreshGate.ts`): it sees every
+ * node's events, this throttle only one node's.
  */
-export const TREE_REFRESH_WINDOW_MS = 220;
+export const TREE_REFRESH_WINDOW_MS = 70;
 
 /** Tree groups whose cluster-scoped kinds go under "Cluster Resources" (Nodes and Namespaces have their own places). */
 const CLUSTER_LEVEL_GROUPS: readonly TreeGroup[] = ['Cluster', 'Storage', 'Access', 'Custom Resources', 'Other'];

@@ -1,10 +1,11 @@
 // The TreeDataProvider: a thin adapter over BrowseModel. It passes the model's change events
-// through as they are (already coalesced to the smallest set of nodes), remembers which nodes
-// are expanded so refreshed items keep their state, and tells the model when a subtree closes
-// so its watches can stop.
+// through (already coalesced to the smallest set of nodes) paced by a RefreshGate, so VS Code's
+// 200 ms tree debounce never holds them back; remembers which nodes are expanded so refreshed
+// items keep their state, and tells the model when a subtree closes so its watches can stop.
 import * as vscode from 'vscode';
 import type { BrowseModel } from '../../kube/tree/browseModel';
 import type { BrowseNode } from '../../kube/tree/nodes';
+import { RefreshGate } from './refreshGate';
 import { toTreeItem } from './treeItems';
 
 export class ClusterTreeProvider implements vscode.TreeDataProvider<BrowseNode>, vscode.Disposable {
@@ -14,14 +15,16 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<BrowseNode>,
   private readonly disposables: vscode.Disposable[] = [];
   /** Counts change events (tests and benchmarks read it through a command). */
   changeEvents = 0;
+  private readonly gate = new RefreshGate<BrowseNode>((nodes) => {
+    this.changeEvents++;
+    this.emitter.fire(nodes);
+  });
 
   constructor(private readonly model: BrowseModel) {
     this.disposables.push(
       this.emitter,
-      model.onDidChange((nodes) => {
-        this.changeEvents++;
-        this.emitter.fire(nodes);
-      }),
+      model.onDidChange((nodes) => this.gate.push(nodes)),
+      { dispose: () => this.gate.dispose() },
     );
   }
 

@@ -58,6 +58,8 @@ export interface OpenWorkbenchOptions extends StartCodeServerOptions {
   payload?: [string, string][] | ((server: CodeServerHandle) => [string, string][]);
   /** Wait for the workbench (default true). */
   waitReady?: boolean;
+  /** Deadline for the page to load and the workbench to be ready (default: 30 s and 60 s). */
+  navigationTimeoutMs?: number;
 }
 
 export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise<WorkbenchSession> {
@@ -71,8 +73,8 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
     const wb = new Workbench(page);
     const started = Date.now();
     const payload = typeof options.payload === 'function' ? options.payload(server) : options.payload;
-    await page.goto(server.workbenchUrl(options.folder, payload));
-    if (options.waitReady ?? true) await wb.waitReady();
+    await page.goto(server.workbenchUrl(options.folder, payload), options.navigationTimeoutMs ? { timeout: options.navigationTimeoutMs } : undefined);
+    if (options.waitReady ?? true) await wb.waitReady(options.navigationTimeoutMs);
     const readyMs = Date.now() - started;
     const b = browser;
     let closed: Promise<void> | undefined;

@@ -118,6 +118,42 @@ export class Workbench {
     });
   }
 
+  /**
+   * Expands the row labelled `label` one level below `parent` and after it on screen (so the right
+   * "Workloads" among several namespaces' is picked), unless it is expanded already.
+   */
+  async expandUnder(viewTitle: string, parent: { label: string; level: number }, label: string): Promise<void> {
+    const rows = this.viewPane(viewTitle).locator('.monaco-list-row');
+    const index = await waitFor(
+      async () => {
+        const info = await rows.evaluateAll((rs) =>
+          rs.map((r, i) => ({
+            i,
+            top: Number.parseFloat(/top:\s*([-\d.]+)px/.exec(r.getAttribute('style') ?? '')?.[1] ?? '0'),
+            label: (r.querySelector('.label-name')?.textContent ?? '').trim(),
+            level: Number(r.getAttribute('aria-level') ?? 0),
+          })),
+        );
+        info.sort((a, b) => a.top - b.top);
+        const p = info.findIndex((r) => r.label === parent.label && r.level === parent.level);
+        if (p < 0) return undefined;
+        for (const r of info.slice(p + 1)) {
+          if (r.level <= parent.level) return undefined;
+          if (r.level === parent.level + 1 && r.label === label) return { i: r.i };
+        }
+        return undefined;
+      },
+      { timeoutMs: this.defaultTimeoutMs, what: `${label} under ${parent.label}` },
+    );
+    const row = rows.nth(index.i);
+    if ((await row.getAttribute('aria-expanded')) === 'true') return;
+    await row.locator('.monaco-tl-twistie').click();
+    await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', {
+      timeoutMs: this.defaultTimeoutMs,
+      what: `${label} under ${parent.label} expanded`,
+    });
+  }
+
   async clickItem(viewTitle: string, label: string, level?: number): Promise<void> {
     await (await this.row(viewTitle, label, level)).click();
   }
