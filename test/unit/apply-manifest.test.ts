@@ -7,7 +7,7 @@ import { parseFieldPath } from '../../src/kube/actions/fieldPath';
 import { lineOfField, type ManifestDocument, parseManifests } from '../../src/kube/actions/manifest';
 import { combinePins, readPin } from '../../src/kube/actions/pins';
 import { forDiff, renderDiff, sameForDiff } from '../../src/kube/actions/objectDiff';
-import { editableObject } from '../../src/kube/actions/liveEdit';
+import { editableObject, editableText } from '../../src/kube/actions/liveEdit';
 
 const src = (text: string, label = 'app.yaml') => ({ id: `file:///w/${label}`, label, text });
 
@@ -162,4 +162,11 @@ test('diff sides leave out server bookkeeping, align blocks, and new objects dif
   assert.deepEqual(Object.keys(editable), ['apiVersion', 'kind', 'metadata', 'data']);
   assert.equal(editable.metadata.managedFields, undefined);
   assert.equal(editable.metadata.resourceVersion, '5', 'the version stays visible, as in kubectl edit');
+});
+
+test('the editable YAML reads back the same: strings YAML 1.1 would take for booleans or octal stay quoted', () => {
+  const o = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', labels: { y: 'n' } }, data: { a: 'yes', b: '0644', c: 'on', d: '1_000', e: '2024-01-01' } };
+  const back = parseManifests(src(editableText(o)))[0]!.object!;
+  assert.deepEqual(back.data, o.data);
+  assert.deepEqual(back.metadata.labels, { y: 'n' });
 });

@@ -2,6 +2,7 @@
 //   422 Invalid               Status.details.causes, one per field (`spec.replicas`)
 //   500/400 typed patch       server-side apply's schema check (unknown field, wrong type): the
 //                             field path is only in the message (`.spec.replicasx: field not declared in schema`)
+//   400 strict decoding       an update's Strict validation: `unknown field "spec.x"` in the message
 //   409 FieldManagerConflict  which fields, owned by which manager (force takes them over)
 //   403, 404, others          the whole document, with the transport's hint
 import { KubeApiError } from '../transport/types';
@@ -77,6 +78,17 @@ export function describeFailure(e: unknown, doc: ManifestDocument): DocumentFail
         problems: fieldErrors.map((f) => ({ message: `${f.field}: ${f.why}`, line: lineOfField(doc, f.field), severity: 'error' })),
       };
     }
+  }
+
+  // Strict validation of a create or update (not apply): `strict decoding error: unknown field "spec.x", unknown field "y"`.
+  const unknown = /strict decoding error: /.test(serverText) ? [...serverText.matchAll(/(unknown|duplicate) field "([^"]+)"/g)] : [];
+  if (unknown.length) {
+    return {
+      ...base,
+      message: `Schema: ${unknown.map((m) => `${m[2]}: ${m[1]} field`).join('; ')}`,
+      hint: 'Fix or remove the field (check the spelling and the apiVersion).',
+      problems: unknown.map((m) => ({ message: `${m[2]}: ${m[1]} field`, line: lineOfField(doc, m[2]!), severity: 'error' })),
+    };
   }
 
   const message = e.message;

@@ -73,7 +73,7 @@ export class LiveEdit {
   }
 
   save(text: string): Promise<EditSave> {
-    return this.send(text, false);
+    return this.send(text, false) as Promise<EditSave>;
   }
 
   private async send(text: string, dryRun: boolean): Promise<EditCheck | EditSave> {
