@@ -10,6 +10,7 @@ import { resolveKubeconfigPaths } from './kube/config/kubeconfigFiles';
 import { createTransport } from './kube/transport/createTransport';
 import { BrowseModel } from './kube/tree/browseModel';
 import type { BrowseNode } from './kube/tree/nodes';
+import { type ActionsApi, registerApplyCommands } from './ui/commands/applyCommands';
 import { registerContextCommands } from './ui/commands/contextCommands';
 import { registerObjectCommands } from './ui/commands/objectCommands';
 import { ExtensionState } from './ui/extensionState';
@@ -28,6 +29,8 @@ export interface KubeAtlasApi {
   readonly view: vscode.TreeView<BrowseNode>;
   /** Resolves once the kubeconfig has been read for the first time. */
   readonly ready: Promise<void>;
+  /** Apply and Edit (tests answer their questions through `actions.prompts`). */
+  readonly actions: ActionsApi;
 }
 
 export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
@@ -44,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   const statusBar = new ContextStatusBar(clusters, state);
   const yaml = new YamlDocumentProvider(clusters);
   const source = new KubeconfigSource();
+  const actions = registerApplyCommands(clusters, model, view, state, () => statusBar.currentContext(), log);
 
   const kubeconfigPaths = (): string[] =>
     resolveKubeconfigPaths({ env: process.env.KUBECONFIG, home: homedir(), extraFiles: settings.kubeconfigFiles, delimiter });
@@ -95,13 +99,14 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     }),
     ...registerContextCommands(clusters, model, state, statusBar),
     ...registerObjectCommands(clusters, model, view),
+    ...actions.disposables,
     vscode.commands.registerCommand('kubeAtlas.showOutput', () => output.show()),
     { dispose: () => source.dispose() },
     { dispose: () => model.dispose() },
     { dispose: () => void clusters.dispose() },
   );
   log.info('Kube Atlas activated');
-  return { clusters, model, tree, view, ready };
+  return { clusters, model, tree, view, ready, actions: actions.api };
 }
 
 export function deactivate(): void {}

@@ -25,7 +25,7 @@ const deployment = (registry: KindRegistry) => registry.get('deployments.apps')!
 
 async function getJson(path: string): Promise<KubeObject & { spec?: { replicas?: number } }> {
   const { stdout } = await cluster().kubectl(['get', '--raw', path]);
-  return JSON.parse(stdout) as KubeObject;
+  return JSON.parse(stdout) as KubeObject & { spec?: { replicas?: number } };
 }
 
 test('edit: full YAML without managedFields and status; the saved edit is an update that removes what was deleted and keeps the other managers', async () => {

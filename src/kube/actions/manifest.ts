@@ -92,7 +92,7 @@ function yamlProblem(e: unknown, lineOffset: number, text: string): ManifestProb
 function firstContentLine(text: string, lineOffset: number): number {
   const lines = text.split('\n');
   const k = lines.findIndex((l) => /^[ \t]*[^\s#]/.test(l) && !SEPARATOR.test(l));
-  return lineOffset + (k < 0 ? 0 : k) + 1;
+  return lineOffset + Math.max(k, 0) + 1;
 }
 
 function expand(source: ManifestSource, index: number, d: ChunkDoc): ManifestDocument[] {
