@@ -84,7 +84,12 @@ function parseChunk(text: string, lineOffset: number): ChunkDoc[] {
 
 function yamlProblem(e: unknown, lineOffset: number, text: string): ManifestProblem {
   if (e instanceof YAMLException && e.mark) {
-    return { message: `YAML syntax error: ${e.reason}`, line: lineOffset + e.mark.line + 1, column: e.mark.column + 1, severity: 'error' };
+    // An unclosed bracket or quote is noticed where the text ends: point at the last line that has any.
+    const lines = text.split('\n');
+    let k = Math.min(e.mark.line, lines.length - 1);
+    while (k > 0 && !(lines[k] ?? '').trim()) k--;
+    const column = k === e.mark.line ? e.mark.column + 1 : undefined;
+    return { message: `YAML syntax error: ${e.reason}`, line: lineOffset + k + 1, ...(column ? { column } : {}), severity: 'error' };
   }
   return { message: `YAML error: ${e instanceof Error ? e.message : String(e)}`, line: firstContentLine(text, lineOffset), severity: 'error' };
 }

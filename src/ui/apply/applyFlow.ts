@@ -111,7 +111,7 @@ export class ApplyFlow {
 
     const report = await this.withProgress(`Applying ${what} to "${ctx}"`, docs.length, (signal, onProgress) => applyManifests(target, docs, { signal, onProgress }));
     await this.finish(target, report);
-    return this.lastReport;
+    return report;
   }
 
   /** Records and shows a report; offers Force… for conflicts and Show Results. */

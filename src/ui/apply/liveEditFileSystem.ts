@@ -35,8 +35,8 @@ interface Entry {
   content: Uint8Array;
   ctime: number;
   mtime: number;
-  /** The stored text is the server's version, not what the editor wrote: reload it after VS Code's post-save stat. */
-  reloadAfterStat: boolean;
+  /** The stored text is the server's version, not what the editor wrote: reload it once the save completed. */
+  reloadAfterSave: boolean;
 }
 
 export interface LiveEditDeps {
@@ -69,16 +69,20 @@ export class LiveEditFileSystem implements vscode.FileSystemProvider {
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     const e = await this.entry(uri);
-    const stat = { type: vscode.FileType.File, ctime: e.ctime, mtime: e.mtime, size: e.content.byteLength };
-    if (e.reloadAfterStat) {
-      // This is VS Code's stat right after a save: only now can a change make it re-read the file.
-      e.reloadAfterStat = false;
-      setTimeout(() => {
-        e.mtime += 1;
-        this.changed.fire([{ type: vscode.FileChangeType.Changed, uri }]);
-      }, 0);
-    }
-    return stat;
+    return { type: vscode.FileType.File, ctime: e.ctime, mtime: e.mtime, size: e.content.byteLength };
+  }
+
+  /**
+   * After a save whose stored text is the server's version (new resourceVersion, defaults) or the
+   * reloaded object: only once VS Code has finished the save can a change make it re-read the file
+   * (a change event during the save cancels the save).
+   */
+  didSave(doc: vscode.TextDocument): void {
+    const e = this.entries.get(doc.uri.toString());
+    if (!e?.reloadAfterSave) return;
+    e.reloadAfterSave = false;
+    e.mtime += 1;
+    this.changed.fire([{ type: vscode.FileChangeType.Changed, uri: doc.uri }]);
   }
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
@@ -87,7 +91,13 @@ export class LiveEditFileSystem implements vscode.FileSystemProvider {
 
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     const e = await this.entry(uri);
-    await this.save(uri, e, dec.decode(content));
+    try {
+      await this.save(uri, e, dec.decode(content));
+    } catch (err) {
+      if (err instanceof vscode.FileSystemError) throw err;
+      this.deps.log.error(`Saving ${uri.path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      this.notSaved(err instanceof Error ? err.message : String(err));
+    }
   }
 
   readDirectory(): [string, vscode.FileType][] {
@@ -122,7 +132,7 @@ export class LiveEditFileSystem implements vscode.FileSystemProvider {
       throw vscode.FileSystemError.Unavailable(`Cannot read ${type.kind} ${p.name}: ${e instanceof Error ? e.message : String(e)}`);
     }
     const now = Date.now();
-    const entry: Entry = { edit, context: p.context, content: enc.encode(text), ctime: now, mtime: now, reloadAfterStat: false };
+    const entry: Entry = { edit, context: p.context, content: enc.encode(text), ctime: now, mtime: now, reloadAfterSave: false };
     this.entries.set(key, entry);
     return entry;
   }
@@ -176,7 +186,7 @@ export class LiveEditFileSystem implements vscode.FileSystemProvider {
           e.edit.rebase(check.live);
           e.content = enc.encode(editableText(check.live));
           e.mtime = Date.now();
-          e.reloadAfterStat = true;
+          e.reloadAfterSave = true;
           log.info(`Reloaded ${what} from "${e.context}" (your edit was discarded)`);
           return;
         }
@@ -207,7 +217,7 @@ export class LiveEditFileSystem implements vscode.FileSystemProvider {
       if (saved.kind === 'saved') {
         e.content = enc.encode(editableText(saved.object));
         e.mtime = Date.now();
-        e.reloadAfterStat = true; // show the server's version (new resourceVersion, defaults)
+        e.reloadAfterSave = true; // show the server's version (new resourceVersion, defaults)
         for (const w of saved.warnings) log.warn(`${what}: ${w}`);
         log.info(`Saved ${what} to "${e.context}" (resourceVersion ${saved.object.metadata.resourceVersion})`);
         vscode.window.setStatusBarMessage(`Saved ${what} to ${e.context}`, 5000);

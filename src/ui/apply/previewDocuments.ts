@@ -2,6 +2,7 @@
 // the pending decision about them: the diff's title bar offers Apply and Cancel (and so does a
 // notification, which may slide into the notification center); closing the diff cancels.
 import * as vscode from 'vscode';
+import type { Logger } from '../../kube/util/logger';
 
 export const PREVIEW_SCHEME = 'kubeatlas-preview';
 const PENDING_KEY = 'kubeAtlas.previewPending';
@@ -16,7 +17,7 @@ export class PreviewDocuments implements vscode.TextDocumentContentProvider, vsc
   private pending: { right: string; resolve(d: PreviewDecision): void } | undefined;
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
-  constructor() {
+  constructor(private readonly log?: Logger) {
     this.disposables.push(
       vscode.window.tabGroups.onDidChangeTabs((e) => {
         const p = this.pending;
@@ -41,7 +42,13 @@ export class PreviewDocuments implements vscode.TextDocumentContentProvider, vsc
     this.texts.set(r.toString(), right);
     // Keep only the latest few previews' texts.
     for (const key of [...this.texts.keys()].slice(0, Math.max(0, this.texts.size - 8))) this.texts.delete(key);
-    await vscode.commands.executeCommand('vscode.diff', l, r, title, { preview: false });
+    try {
+      await vscode.commands.executeCommand('vscode.diff', l, r, title, { preview: false });
+    } catch (e) {
+      // Opening an editor can be cancelled by another editor opening at the same moment; the
+      // decision does not depend on it (the notification asks too), so say so and go on.
+      this.log?.warn(`Could not open the diff "${title}": ${e instanceof Error ? e.message : String(e)}`);
+    }
     return { left: l, right: r };
   }
 

@@ -30,7 +30,7 @@ export function registerApplyCommands(
   currentContext: () => string | undefined,
   log: Logger,
 ): { api: ActionsApi; disposables: vscode.Disposable[] } {
-  const previews = new PreviewDocuments();
+  const previews = new PreviewDocuments(log);
   const results = new ApplyResults(log);
   const asked = { prompts: vscodePrompts(previews) };
   const reveal = (link: ResultLink) => revealLink(clusters, model, view, link);
@@ -65,6 +65,9 @@ export function registerApplyCommands(
     editFs,
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
     vscode.workspace.registerFileSystemProvider(EDIT_SCHEME, editFs, { isCaseSensitive: true }),
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (doc.uri.scheme === EDIT_SCHEME) editFs.didSave(doc);
+    }),
     vscode.workspace.onDidCloseTextDocument((doc) => {
       if (doc.uri.scheme === EDIT_SCHEME) {
         editFs.forget(doc.uri);
@@ -116,7 +119,11 @@ async function revealLink(clusters: ClusterManager, model: BrowseModel, view: vs
   }
   const find = () => model.findObjectNode(link.context, type, link.namespace, link.name);
   const node = await vscode.window.withProgress({ location: { viewId: 'kubeAtlas.clusters' } }, () => soon(find, model, 10_000));
-  if (node) await view.reveal(node, { select: true, focus: true, expand: false });
+  if (node) {
+    // A link clicked while another view container shows: bring the tree up first.
+    if (!view.visible) await vscode.commands.executeCommand('kubeAtlas.clusters.focus');
+    await view.reveal(node, { select: true, focus: true, expand: false });
+  }
   else void vscode.window.showWarningMessage(`${type.kind} ${link.name} is not in the tree of "${link.context}" (deleted, or filtered out?).`);
 }
 
