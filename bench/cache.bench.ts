@@ -1,6 +1,6 @@
 // Watch-cache benchmark on a seeded cluster (default 20,000 pods / 200 namespaces / 500 nodes):
 //   1. start → complete pod cache, vs `kubectl get pods -A -o json` (same cluster, same run)
-//   2. heap bytes per cached pod (slimmed), vs keeping whole objects
+//   2. heap bytes per cached pod (projected), vs keeping whole objects, and every alternative measured
 //   3. watch events processed per second: an apiserver burst, and the pipeline's own ceiling
 //   4. latency from a change in the apiserver to the tree's change event (p50/p95)
 import { spawn } from 'node:child_process';
@@ -16,6 +16,7 @@ import { SharedWatch } from '../src/kube/watch/sharedWatch';
 import { transportListerWatcher } from '../src/kube/watch/transportListerWatcher';
 import { realStack } from '../test/support/realStack';
 import { waitFor } from '../test/support/waitFor';
+import { heapFigures } from './heapFigures';
 import { median, note, percentile, report } from './report';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -62,24 +63,13 @@ async function startToCache(c: Cluster): Promise<number> {
   return count;
 }
 
-async function heapPerPod(c: Cluster): Promise<void> {
+async function heapPerPod(c: Cluster, busy: string): Promise<void> {
   if (!gc) {
     note('heap figures need node --expose-gc (bench/run.mjs passes it)');
     return;
   }
-  const measure = async (transform?: (o: KubeObject) => KubeObject): Promise<{ perPod: number; count: number }> => {
-    gc();
-    const before = process.memoryUsage().heapUsed;
-    const r = await cacheSync(c, transform);
-    gc();
-    const after = process.memoryUsage().heapUsed;
-    const count = r.watch.store.size;
-    await r.close();
-    return { perPod: (after - before) / count, count };
-  };
-  const slim = await measure();
-  const full = await measure((o) => o);
-  report({ name: 'heap per cached pod', value: slim.perPod, unit: 'bytes', reference: { name: 'whole objects kept (managedFields etc.)', value: full.perPod } });
+  // Every alternative measured for issue 6, and the tree's real load (bench/heapFigures.ts).
+  await heapFigures(c, busy);
 }
 
 async function burst(c: Cluster, ns: string): Promise<void> {
@@ -278,7 +268,7 @@ async function main(): Promise<void> {
   const nsList = await c.api.ok<{ items: KubeObject[] }>('GET', '/api/v1/namespaces?labelSelector=kube-atlas.dev%2Fseed');
   const busy = nsList.items.map((n) => n.metadata.name ?? '').sort()[0] ?? 'default';
   if (want('start')) note(`cluster: ${await startToCache(c)} pods`);
-  if (want('heap')) await heapPerPod(c);
+  if (want('heap')) await heapPerPod(c, busy);
   if (want('burst')) await burst(c, busy);
   if (want('ceiling')) {
     const sample = (await c.api.ok<{ items: KubeObject[] }>('GET', `/api/v1/namespaces/${busy}/pods?limit=1`)).items[0];

@@ -3,6 +3,8 @@
 import { homedir } from 'node:os';
 import { delimiter } from 'node:path';
 import * as vscode from 'vscode';
+import { accessForClusters, type AccessReviewer } from './kube/access/accessReviewer';
+import { TreeAccess } from './kube/access/treeAccess';
 import { ClusterManager } from './kube/clusters/clusterManager';
 import { KubeconfigSource } from './kube/clusters/kubeconfigSource';
 import { ExecCredentialCache } from './kube/config/execCredential';
@@ -13,6 +15,8 @@ import type { BrowseNode } from './kube/tree/nodes';
 import { type ActionsApi, registerApplyCommands } from './ui/commands/applyCommands';
 import { registerContextCommands } from './ui/commands/contextCommands';
 import { registerObjectCommands } from './ui/commands/objectCommands';
+import { registerDeleteCommand } from './ui/commands/deleteCommand';
+import { registerWorkloadCommands } from './ui/commands/workloadCommands';
 import { ExtensionState } from './ui/extensionState';
 import { outputLogger } from './ui/outputLogger';
 import { readSettings, SECTION } from './ui/settings';
@@ -27,6 +31,8 @@ export interface KubeAtlasApi {
   readonly model: BrowseModel;
   readonly tree: ClusterTreeProvider;
   readonly view: vscode.TreeView<BrowseNode>;
+  /** What the user may do where (SelfSubjectAccessReview cache). */
+  readonly access: AccessReviewer;
   /** Resolves once the kubeconfig has been read for the first time. */
   readonly ready: Promise<void>;
   /** Apply and Edit (tests answer their questions through `actions.prompts`). */
@@ -40,9 +46,10 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   const credentials = new ExecCredentialCache({ timeoutMs: settings.execTimeoutMs });
   const clusters = new ClusterManager((merged, ctx) => createTransport(merged, ctx, { execCredentials: credentials, userAgent: 'kube-atlas' }), {}, log);
   const state = new ExtensionState(context.workspaceState, settings.productionContexts);
-  const model = new BrowseModel(clusters, state, { pageSize: settings.pageSize });
+  const access = accessForClusters(clusters);
+  const model = new BrowseModel(clusters, state, { pageSize: settings.pageSize, access: new TreeAccess(access) });
   const tree = new ClusterTreeProvider(model);
-  const view = vscode.window.createTreeView('kubeAtlas.clusters', { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView('kubeAtlas.clusters', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   tree.attach(view);
   const statusBar = new ContextStatusBar(clusters, state);
   const yaml = new YamlDocumentProvider(clusters);
@@ -68,7 +75,17 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   };
 
   // In Restricted Mode the workspace's own kubeconfig files are left out (they could run programs), with a notice in the tree.
-  const loadKubeconfig = async (): Promise<void> => adopt(await source.load(kubeconfigPaths(), await restrictedModeNotices()));
+  // Loads overlap (activation, a settings change and a trust grant arrive together, and the
+  // notices read a file first): only the newest one is adopted, with the paths and trust as they
+  // are when it reads, so a slower, older load can never put back the contexts trust just allowed.
+  let loads = 0;
+  const loadKubeconfig = async (): Promise<void> => {
+    const mine = ++loads;
+    const notices = await restrictedModeNotices();
+    if (mine !== loads) return;
+    const merged = await source.load(kubeconfigPaths(), notices);
+    if (mine === loads) await adopt(merged);
+  };
   const ready = loadKubeconfig().catch((e: unknown) => log.error(`Could not read the kubeconfig: ${String(e)}`));
 
   context.subscriptions.push(
@@ -100,13 +117,16 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     ...registerContextCommands(clusters, model, state, statusBar),
     ...registerObjectCommands(clusters, model, view),
     ...actions.disposables,
+    ...registerWorkloadCommands({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
+    ...registerDeleteCommand({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
+    { dispose: () => access.dispose() },
     vscode.commands.registerCommand('kubeAtlas.showOutput', () => output.show()),
     { dispose: () => source.dispose() },
     { dispose: () => model.dispose() },
     { dispose: () => void clusters.dispose() },
   );
   log.info('Kube Atlas activated');
-  return { clusters, model, tree, view, ready, actions: actions.api };
+  return { clusters, model, tree, view, access, ready, actions: actions.api };
 }
 
 export function deactivate(): void {}

@@ -1,10 +1,11 @@
 // Read-only YAML views of cluster objects that update live: each open document holds a lease on
-// the watch that serves its object and re-renders when that object changes. Served from the
-// cache (slimmed: managedFields are not shown), never from kubectl.
-import { dump } from 'js-yaml';
+// the watch that serves its object and, when the watch reports a change of that object, reads it
+// again. The object is fetched from the server (kinds/objectYaml.ts), not taken from the cache: the
+// cache holds projections and metadata only (a Secret's values are never kept, only shown here).
 import * as vscode from 'vscode';
 import type { ClusterManager } from '../kube/clusters/clusterManager';
-import { apiVersionOf, resourceId, type ResourceType } from '../kube/kinds/resourceType';
+import { fetchObjectYaml } from '../kube/kinds/objectYaml';
+import { resourceId, type ResourceType } from '../kube/kinds/resourceType';
 import { type KubeObject, objectKey } from '../kube/kinds/types';
 import type { Disposable } from '../kube/util/emitter';
 import type { WatchLease } from '../kube/watch/watchHub';
@@ -26,7 +27,7 @@ function parseUri(uri: vscode.Uri): { context: string; rid: string; namespace: s
 export class YamlDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.emitter.event;
-  private readonly open = new Map<string, { lease: WatchLease; sub: Disposable }>();
+  private readonly open = new Map<string, { lease: WatchLease; sub: Disposable; shownRv?: string }>();
   private readonly disposables: vscode.Disposable[] = [this.emitter];
 
   constructor(private readonly clusters: ClusterManager) {
@@ -57,20 +58,21 @@ export class YamlDocumentProvider implements vscode.TextDocumentContentProvider,
     if (!entry) {
       // Reuse the tree's cluster-wide watch when there is one; otherwise watch just this namespace.
       const lease = this.clusters.hub.peek(p.context, type) ? this.clusters.hub.acquire(p.context, type) : this.clusters.hub.acquire(p.context, type, p.namespace);
-      const sub = lease.watch.onChange((cs) => {
+      const e: { lease: WatchLease; sub: Disposable; shownRv?: string } = { lease, sub: { dispose: () => undefined } };
+      e.sub = lease.watch.onChange((cs) => {
         const hit = (o: KubeObject): boolean => objectKey(o) === objKey;
-        if (cs.relisted || cs.added.some(hit) || cs.deleted.some(hit) || cs.updated.some((u) => hit(u.new))) this.emitter.fire(uri);
+        if (!(cs.relisted || cs.added.some(hit) || cs.deleted.some(hit) || cs.updated.some((u) => hit(u.new)))) return;
+        // Read it again only if the cache's version differs from the one shown (a relist or our
+        // own GET being ahead of the watch would otherwise cost a request for nothing).
+        const rv = lease.watch.store.get(objKey)?.metadata.resourceVersion;
+        if (rv === undefined || rv !== e.shownRv) this.emitter.fire(uri);
       });
-      entry = { lease, sub };
+      entry = e;
       this.open.set(key, entry);
     }
-    await entry.lease.watch.whenSettled();
-    const obj = entry.lease.watch.store.get(objKey);
-    if (!obj) {
-      const st = entry.lease.watch.status;
-      return st.synced ? `# ${type.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name} does not exist (deleted?).\n` : `# Cannot read ${type.plural}: ${st.error?.message ?? st.phase}\n`;
-    }
-    return dump({ apiVersion: obj.apiVersion ?? apiVersionOf(type), kind: obj.kind ?? type.kind, ...obj }, { noRefs: true, lineWidth: 120, sortKeys: false });
+    const shown = await fetchObjectYaml(session.transport, type, p.namespace, p.name);
+    entry.shownRv = shown.resourceVersion;
+    return shown.yaml;
   }
 
   dispose(): void {

@@ -151,10 +151,18 @@ test('trusting the folder reads the workspace kubeconfig: its context appears, i
   await trust.click();
   await wb.page.keyboard.press('Escape'); // close the trust editor
   await wb.openView('Kube Atlas');
-  await waitFor(async () => /current · v1\.36/.test((await wb.treeItems(VIEW)).find((r) => r.label === 'from-workspace')?.description ?? ''), {
-    what: 'the workspace context, current and connected',
-    timeoutMs: 30_000,
-  });
+  try {
+    await waitFor(async () => /current · v1\.36/.test((await wb.treeItems(VIEW)).find((r) => r.label === 'from-workspace')?.description ?? ''), {
+      what: 'the workspace context, current and connected',
+      timeoutMs: 30_000,
+    });
+  } catch (e) {
+    // Say what the tree and the log showed instead.
+    await wb.screenshot('trust-03-failed');
+    const rows = (await wb.treeItems(VIEW)).map((r) => `${r.label} [${r.description}]`).join('; ');
+    const logs = cs.serverLogs('Kube Atlas').map((l) => l.text.slice(-3000)).join('\n');
+    throw new Error(`${(e as Error).message}\nrows: ${rows}\nlog:\n${logs}`);
+  }
   assert.match(readFileSync(marker, 'utf8'), /^ran /);
   await waitFor(async () => !(await wb.treeItems(VIEW)).some((r) => NOTICE.test(r.label)), { what: 'the notice to go' });
   await wb.screenshot('trust-03-trusted');

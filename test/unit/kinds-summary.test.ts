@@ -38,9 +38,9 @@ test('pod status follows kubectl: running, crashloop, image pull, init, terminat
 });
 
 test('workloads: ready/desired, rollout failure, jobs and cronjobs', () => {
-  const d = summarize('Deployment', { metadata: { name: 'd' }, spec: { replicas: 3 }, status: { readyReplicas: 2 } });
-  assert.deepEqual([d.status, d.severity], ['2/3', 'progress']);
-  const ok = summarize('Deployment', { metadata: { name: 'd' }, spec: { replicas: 2 }, status: { readyReplicas: 2 } });
+  const d = summarize('Deployment', { metadata: { name: 'd' }, spec: { replicas: 3 }, status: { readyReplicas: 2, updatedReplicas: 3, replicas: 3, availableReplicas: 2 } });
+  assert.deepEqual([d.status, d.severity], ['2/3 · rolling out 2/3 available', 'progress']);
+  const ok = summarize('Deployment', { metadata: { name: 'd' }, spec: { replicas: 2 }, status: { readyReplicas: 2, updatedReplicas: 2, replicas: 2, availableReplicas: 2 } });
   assert.equal(ok.severity, 'ok');
   const stuck = summarize('Deployment', {
     metadata: { name: 'd' },
@@ -53,7 +53,7 @@ test('workloads: ready/desired, rollout failure, jobs and cronjobs', () => {
   assert.equal(job.severity, 'error');
   assert.equal(summarize('Job', { metadata: { name: 'j' }, status: { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] } }).status, 'Complete');
   assert.equal(summarize('CronJob', { metadata: { name: 'c' }, spec: { schedule: '*/5 * * * *', suspend: true } }).status, 'Suspended');
-  assert.equal(summarize('DaemonSet', { metadata: { name: 'ds' }, status: { numberReady: 3, desiredNumberScheduled: 3 } }).status, '3/3');
+  assert.equal(summarize('DaemonSet', { metadata: { name: 'ds' }, spec: { updateStrategy: { type: 'RollingUpdate' } }, status: { numberReady: 3, desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3 } }).status, '3/3');
   const node = summarize('Node', { metadata: { name: 'n', labels: { 'node-role.kubernetes.io/agent': '' } }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
   assert.deepEqual([node.status, node.severity], ['Ready', 'ok']);
   assert.equal(summarize('Service', { metadata: { name: 's' }, spec: { type: 'ClusterIP', ports: [{ port: 80 }] } }).status, 'ClusterIP 80/TCP');

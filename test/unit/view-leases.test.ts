@@ -12,7 +12,7 @@ import { FakeApiServer } from './fakes/fakeApiServer';
 
 const pods: ResourceType = {
   group: '', version: 'v1', kind: 'Pod', plural: 'pods', singular: 'pod', namespaced: true, verbs: ['list', 'watch'], shortNames: [],
-  treeGroup: 'Workloads', scalable: false, restartable: false, hasLogs: true, hasExec: true,
+  treeGroup: 'Workloads', scalable: false, restartable: false, hasLogs: true, hasExec: true, metadataOnly: false,
 };
 const fastBackoff = { initialMs: 5, maxMs: 40, factor: 2, jitter: 0, resetAfterMs: 60_000 };
 

@@ -91,7 +91,7 @@ test('change accumulator coalesces per object', () => {
 
 const podsType: ResourceType = {
   group: '', version: 'v1', kind: 'Pod', plural: 'pods', singular: 'pod', namespaced: true, verbs: ['list', 'watch'], shortNames: ['po'],
-  treeGroup: 'Workloads', scalable: false, restartable: false, hasLogs: true, hasExec: true,
+  treeGroup: 'Workloads', scalable: false, restartable: false, hasLogs: true, hasExec: true, metadataOnly: false,
 };
 
 test('the hub shares one watch per key, reference counted, and stops it when unused', async () => {

@@ -47,4 +47,30 @@ describe('workspace settings files', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('when loads overlap, every caller gets the newest one: an older read finishing last never wins', async () => {
+    // What a trust grant does: activation's load (the workspace file left out) may still be
+    // reading when the load that includes it starts.
+    const dir = mkdtempSync(path.join(tmpdir(), 'kube-atlas-overlap-'));
+    const source = new KubeconfigSource(10);
+    try {
+      const user = path.join(dir, 'user');
+      const workspace = path.join(dir, 'workspace');
+      writeFileSync(user, 'apiVersion: v1\nkind: Config\ncontexts:\n- name: mine\n  context: {cluster: c, user: u}\n');
+      writeFileSync(workspace, 'apiVersion: v1\nkind: Config\ncontexts:\n- name: from-workspace\n  context: {cluster: c, user: u}\n');
+      const names = (m: { contexts: { name: string }[] }) => m.contexts.map((c) => c.name).sort();
+      const older = source.load([user]);
+      const newer = source.load([user, workspace]);
+      const reloads: string[][] = [];
+      source.onDidChange((m) => reloads.push(names(m)));
+      assert.deepEqual(names(await older), ['from-workspace', 'mine']);
+      assert.deepEqual(names(await newer), ['from-workspace', 'mine']);
+      assert.deepEqual(names(source.merged!), ['from-workspace', 'mine']);
+      // Overlapping reloads: only the newest reports a change.
+      await Promise.all([source.reload(), source.reload()]);
+      assert.deepEqual(reloads, [['from-workspace', 'mine']]);
+    } finally {
+      source.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -2,7 +2,7 @@
 // order of an apply (Namespaces, then CRDs, then everything else, each group in file order), and
 // the CRDs an apply itself defines (their custom resources cannot be resolved until they exist).
 import type { KindRegistry } from '../kinds/kindRegistry';
-import { collectionPath, type ResourceType } from '../kinds/resourceType';
+import type { ResourceType } from '../kinds/resourceType';
 import type { KubeObject } from '../kinds/types';
 import type { ManifestDocument } from './manifest';
 
@@ -93,11 +93,8 @@ export function resourceFromCrd(def: CrdDefinition, version: string): ResourceTy
     restartable: false,
     hasLogs: false,
     hasExec: false,
+    metadataOnly: false,
   };
-}
-
-export function objectPath(type: ResourceType, namespace: string | undefined, name: string): string {
-  return `${collectionPath(type, namespace)}/${encodeURIComponent(name)}`;
 }
 
 /**

@@ -7,13 +7,14 @@ import type { ResourceType } from '../kinds/resourceType';
 import type { KubeObject } from '../kinds/types';
 import { KubeApiError, type KubeTransport } from '../transport/types';
 import { describeFailure, type DocumentFailure } from './applyErrors';
-import { type CrdDefinition, crdDefinition, findResource, gvkOf, isCrd, objectPath, orderForApply, resourceFromCrd, withNamespace } from './applyPlan';
+import { type CrdDefinition, crdDefinition, findResource, gvkOf, isCrd, orderForApply, resourceFromCrd, withNamespace } from './applyPlan';
 import { waitForCrdServed } from './crdReadiness';
 import { lineOfField, type ManifestDocument } from './manifest';
+import { FIELD_MANAGER, objectPath } from './objectPath';
 import { sameForDiff } from './objectDiff';
 import { readPin } from './pins';
 
-export const FIELD_MANAGER = 'kube-atlas';
+export { FIELD_MANAGER };
 export const APPLY_PATCH_TYPE = 'application/apply-patch+yaml';
 
 export interface ApplyTarget {

@@ -7,8 +7,7 @@ import type { ResourceType } from '../kinds/resourceType';
 import type { KubeObject } from '../kinds/types';
 import { KubeApiError, type KubeTransport } from '../transport/types';
 import { describeFailure, type DocumentFailure } from './applyErrors';
-import { objectPath } from './applyPlan';
-import { FIELD_MANAGER } from './applyRun';
+import { FIELD_MANAGER, objectPath } from './objectPath';
 import { lineOfField, type ManifestDocument, type ManifestProblem, parseManifests } from './manifest';
 import { sameForDiff, toYaml } from './objectDiff';
 

@@ -21,6 +21,13 @@ export class ClusterManager {
   readonly onDidChangeContexts = this.contextsChanged.event;
   private readonly sessionChanged = new Emitter<ClusterSession>();
   readonly onDidChangeSession = this.sessionChanged.event;
+  private readonly contextReset = new Emitter<string>();
+  /**
+   * A context's connection was dropped because its credentials may have changed: its kubeconfig
+   * entry changed (or it left the kubeconfig), or the user reconnected. Caches of what the user
+   * may do there (kube/access) are dropped on it.
+   */
+  readonly onDidResetContext = this.contextReset.event;
 
   constructor(
     private readonly makeTransport: TransportFactory,
@@ -57,6 +64,7 @@ export class ClusterManager {
       this.log.info(`Context "${name}" changed in the kubeconfig: reconnecting`);
       await this.hub.stopContext(name);
       await entry.session.dispose();
+      this.contextReset.fire(name);
     }
     this.contextsChanged.fire(merged);
   }
@@ -143,6 +151,7 @@ export class ClusterManager {
     // Both start in this turn (the old transport is dropped and every watch reads stopped) before
     // either awaits, so nothing re-acquired meanwhile can land on the closing connection.
     await Promise.all([entry.session.reset(), this.hub.stopContext(contextName)]);
+    this.contextReset.fire(contextName);
   }
 
   private listerWatcher(context: string, type: ResourceType, namespace: string | undefined) {
@@ -165,6 +174,7 @@ export class ClusterManager {
     this.sessions.clear();
     this.contextsChanged.dispose();
     this.sessionChanged.dispose();
+    this.contextReset.dispose();
   }
 }
 

@@ -15,6 +15,8 @@ export class KubeconfigSource {
   private current: MergedKubeconfig | undefined;
   private paths: string[] = [];
   private notices: KubeconfigProblem[] = [];
+  private generation = 0;
+  private newest: Promise<MergedKubeconfig> | undefined;
 
   constructor(private readonly debounceMs = 200) {}
 
@@ -30,14 +32,30 @@ export class KubeconfigSource {
     this.paths = [...paths];
     this.notices = [...notices];
     this.rewatch();
-    this.current = await this.read();
-    return this.current;
+    return this.readNewest();
   }
 
   async reload(): Promise<MergedKubeconfig> {
-    this.current = await this.read();
-    this.changed.fire(this.current);
-    return this.current;
+    const gen = this.generation + 1;
+    const merged = await this.readNewest();
+    // A load or reload that started meanwhile reports its own result.
+    if (gen === this.generation) this.changed.fire(merged);
+    return merged;
+  }
+
+  /**
+   * Reads the files; when reads overlap, every caller gets the newest one's result, so a slow
+   * read of old paths finishing last never replaces a newer one.
+   */
+  private readNewest(): Promise<MergedKubeconfig> {
+    const gen = ++this.generation;
+    const reading: Promise<MergedKubeconfig> = this.read().then((merged) => {
+      if (gen !== this.generation && this.newest) return this.newest;
+      this.current = merged;
+      return merged;
+    });
+    this.newest = reading;
+    return reading;
   }
 
   private async read(): Promise<MergedKubeconfig> {

@@ -3,6 +3,7 @@
 // GA since 1.30) and falls back to the legacy per-group-version walk on older servers.
 import type { KubeTransport } from '../transport/types';
 import { builtinInfo, isBuiltinGroup } from './builtinKinds';
+import { isMetadataOnly } from './metadataOnly';
 import type { ResourceType } from './resourceType';
 import { KindRegistry } from './kindRegistry';
 
@@ -57,6 +58,7 @@ export function makeResourceType(
     restartable: info?.restartable === true,
     hasLogs: r.subresources.includes('log'),
     hasExec: r.subresources.includes('exec'),
+    metadataOnly: isMetadataOnly(id),
   };
 }
 

@@ -21,6 +21,11 @@ export interface ResourceType {
   /** Pods: logs/exec/port-forward subresources. */
   hasLogs: boolean;
   hasExec: boolean;
+  /**
+   * Listed and watched as PartialObjectMetadata (kinds/metadataOnly.ts): the cache holds metadata
+   * only (Secrets always), and a view that needs more GETs the object.
+   */
+  metadataOnly: boolean;
 }
 
 /** Stable id of a resource: `plural.group` (`pods`, `deployments.apps`), like kubectl's. */
@@ -38,6 +43,10 @@ export function collectionPath(r: ResourceType, namespace?: string): string {
   return r.namespaced && namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${r.plural}` : `${base}/${r.plural}`;
 }
 
+/** The path of one object. */
+export function objectPath(r: ResourceType, namespace: string | undefined, name: string): string {
+  return `${collectionPath(r, r.namespaced ? namespace : undefined)}/${encodeURIComponent(name)}`;
+}
 
 export function canWatch(r: Pick<ResourceType, 'verbs'>): boolean {
   return r.verbs.includes('list') && r.verbs.includes('watch');

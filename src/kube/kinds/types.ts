@@ -22,6 +22,7 @@ export interface OwnerReference {
   name?: string;
   uid?: string;
   controller?: boolean;
+  blockOwnerDeletion?: boolean;
 }
 
 export interface KubeObject {

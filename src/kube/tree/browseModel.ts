@@ -2,6 +2,7 @@
 // watch leases only for what is expanded, and turns change sets into the smallest set of node
 // refreshes (coalesced). Node objects are kept by id so the adapter can hand the same instances
 // back to VS Code (refresh, getParent and reveal all depend on identity).
+import type { AccessMarkerSource } from '../access/treeAccess';
 import type { ClusterManager } from '../clusters/clusterManager';
 import { TREE_GROUP_ORDER } from '../kinds/builtinKinds';
 import type { KindRegistry } from '../kinds/kindRegistry';
@@ -34,6 +35,8 @@ export interface BrowseOptions {
   /** At most one refresh per this window; an isolated change is refreshed at once. */
   refreshDelayMs?: number;
   now?: () => number;
+  /** Marks object rows with the actions the user may do (menus hide the others). */
+  access?: AccessMarkerSource;
 }
 
 export class BrowseModel {
@@ -74,6 +77,23 @@ export class BrowseModel {
         if (n) this.markChanged(n);
       }),
     );
+    if (opts.access) this.disposables.push(opts.access.onDidChange((ctx) => this.accessChanged(ctx)));
+  }
+
+  /** Access answers of a context arrived or were dropped: re-mark its object rows. */
+  private accessChanged(context: string): void {
+    for (const n of this.nodes.values()) {
+      if (n.type !== 'object' || n.context !== context || !n.resource || !n.object) continue;
+      const markers = this.accessMarkers(n.resource, n);
+      if (markers === n.accessMarkers) continue;
+      n.accessMarkers = markers;
+      applyObject(n, n.resource, n.object, this.now());
+      this.markChanged(n);
+    }
+  }
+
+  private accessMarkers(type: ResourceType, n: Pick<BrowseNode, 'context' | 'namespace'>): string | undefined {
+    return this.opts.access?.markers(n.context, type, n.namespace);
   }
 
   getNode(id: string): BrowseNode | undefined {
@@ -378,6 +398,7 @@ export class BrowseModel {
     const existing = this.nodes.get(id);
     if (existing && existing.type === 'object') {
       existing.parent = parent;
+      existing.accessMarkers = this.accessMarkers(type, existing);
       const oldUid = existing.object?.metadata.uid;
       applyObject(existing, type, obj, now);
       if (oldUid !== obj.metadata.uid) {
@@ -386,7 +407,7 @@ export class BrowseModel {
       }
       return existing;
     }
-    const n = makeObjectNode(id, parent, type, obj, now);
+    const n = makeObjectNode(id, parent, type, obj, now, this.accessMarkers(type, { context: parent.context, namespace: obj.metadata.namespace }));
     this.nodes.set(id, n);
     this.indexUid(n);
     return n;

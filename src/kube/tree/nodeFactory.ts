@@ -11,14 +11,19 @@ import { ids } from './nodes';
 /** Kinds whose objects expand to the pods (or jobs) they own. */
 export const OWNER_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
 
-export function objectContextValue(type: ResourceType): string {
+/**
+ * `kubeAtlas.object.<kind>` + capabilities of the kind + state the menus care about (`paused`)
+ * + the access markers (`:can-delete`…) once the access cache knows them.
+ */
+export function objectContextValue(type: ResourceType, obj?: KubeObject, accessMarkers = ''): string {
   const caps = [
     type.scalable ? 'scalable' : '',
     type.restartable ? 'restartable' : '',
     type.hasLogs ? 'logs' : '',
     type.hasExec ? 'exec' : '',
+    type.kind === 'Deployment' && (obj?.spec as { paused?: boolean } | undefined)?.paused === true ? 'paused' : '',
   ].filter(Boolean);
-  return [`kubeAtlas.object.${type.kind.toLowerCase()}`, ...caps].join(':');
+  return [`kubeAtlas.object.${type.kind.toLowerCase()}`, ...caps].join(':') + accessMarkers;
 }
 
 export function applyObject(node: BrowseNode, type: ResourceType, obj: KubeObject, now: number = Date.now()): BrowseNode {
@@ -26,6 +31,7 @@ export function applyObject(node: BrowseNode, type: ResourceType, obj: KubeObjec
   const age = formatAge(obj.metadata.creationTimestamp, now);
   const parts = [s.status, type.kind === 'Pod' && s.ready ? s.ready : '', s.restarts ? `${s.restarts}↻` : '', age].filter(Boolean);
   node.object = obj;
+  node.contextValue = objectContextValue(type, obj, node.accessMarkers);
   node.label = obj.metadata.name ?? '?';
   node.description = parts.join(' · ');
   node.severity = s.severity;
@@ -43,7 +49,7 @@ export function applyObject(node: BrowseNode, type: ResourceType, obj: KubeObjec
   return node;
 }
 
-export function makeObjectNode(id: string, parent: BrowseNode, type: ResourceType, obj: KubeObject, now?: number): BrowseNode {
+export function makeObjectNode(id: string, parent: BrowseNode, type: ResourceType, obj: KubeObject, now?: number, accessMarkers?: string): BrowseNode {
   const node: BrowseNode = {
     id,
     type: 'object',
@@ -56,7 +62,8 @@ export function makeObjectNode(id: string, parent: BrowseNode, type: ResourceTyp
     tooltip: '',
     severity: undefined,
     icon: '',
-    contextValue: objectContextValue(type),
+    contextValue: '',
+    accessMarkers,
     collapsible: OWNER_KINDS.has(type.kind) || type.kind === 'Pod',
   };
   return applyObject(node, type, obj, now);

@@ -30,6 +30,8 @@ export interface BrowseNode {
   icon: string;
   /** Composed like `kubeAtlas.object.pod:logs:exec` so menus match with regexes. */
   contextValue: string;
+  /** Object nodes: the `:can-…` access markers last known for the row (see kube/access/objectActions.ts). */
+  accessMarkers?: string;
   collapsible: boolean;
 }
 

@@ -3,10 +3,13 @@ export interface Disposable {
   dispose(): void;
 }
 
+/** Subscribe to an Emitter: `emitter.event`. */
+export type Event<T> = (listener: (value: T) => void) => Disposable;
+
 export class Emitter<T> {
   private readonly listeners = new Set<(value: T) => void>();
 
-  readonly event = (listener: (value: T) => void): Disposable => {
+  readonly event: Event<T> = (listener) => {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
   };

@@ -1,25 +1,12 @@
 // Indexed object store (client-go's ThreadSafeStore + Indexer). Objects in it are frozen and shared
 // by every subscriber: nobody may mutate them. Index values map to key sets so lookups by
 // namespace, owner or node are O(result), not O(store) (client-node's informer cache is linear).
+// Indexes are lazy: one is built from the index registry (watch/indexes.ts) the first time it is
+// queried, or when declared, and kept up to date from then on; one never queried costs nothing.
 import { type KubeObject, objectKey } from '../kinds/types';
+import { type IndexFunc, indexFunc } from './indexes';
 
-export type IndexFunc = (o: KubeObject) => readonly string[];
-
-export const byNamespace: IndexFunc = (o) => (o.metadata.namespace ? [o.metadata.namespace] : []);
-export const byOwnerUid: IndexFunc = (o) => (o.metadata.ownerReferences ?? []).flatMap((r) => (r.uid ? [r.uid] : []));
-export const byNodeName: IndexFunc = (o) => {
-  const n = (o.spec as { nodeName?: unknown } | undefined)?.nodeName;
-  return typeof n === 'string' && n ? [n] : [];
-};
-/** `key=value` for every label; the basis of label-selector lookups. */
-export const byLabel: IndexFunc = (o) => Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`);
-
-export const DEFAULT_INDEXES: Readonly<Record<string, IndexFunc>> = {
-  namespace: byNamespace,
-  owner: byOwnerUid,
-  node: byNodeName,
-  label: byLabel,
-};
+export { byLabel, byNamespace, byNodeName, byOwnerUid, type IndexFunc } from './indexes';
 
 export interface StoreDiff {
   added: KubeObject[];
@@ -27,16 +14,35 @@ export interface StoreDiff {
   deleted: KubeObject[];
 }
 
+export interface IndexedStoreOptions {
+  /** Index functions by name, instead of the registry's (tests; views with private indexes). */
+  indexers?: Readonly<Record<string, IndexFunc>>;
+  /** Indexes to build from the start (they are built on first query otherwise). */
+  declare?: readonly string[];
+}
+
+interface Index {
+  fn: IndexFunc;
+  map: Map<string, Set<string>>;
+}
+
 export class IndexedStore {
   private readonly items = new Map<string, KubeObject>();
-  private readonly indexes = new Map<string, Map<string, Set<string>>>();
+  private readonly indexes = new Map<string, Index>();
+  private readonly indexers: Readonly<Record<string, IndexFunc>> | undefined;
 
-  constructor(private readonly indexers: Readonly<Record<string, IndexFunc>> = DEFAULT_INDEXES) {
-    for (const name of Object.keys(indexers)) this.indexes.set(name, new Map());
+  constructor(opts: IndexedStoreOptions = {}) {
+    this.indexers = opts.indexers;
+    for (const name of opts.declare ?? []) this.declareIndex(name);
   }
 
   get size(): number {
     return this.items.size;
+  }
+
+  /** Names of the indexes built so far (for tests and diagnostics). */
+  get builtIndexes(): string[] {
+    return [...this.indexes.keys()];
   }
 
   get(key: string): KubeObject | undefined {
@@ -51,9 +57,14 @@ export class IndexedStore {
     return this.items.keys();
   }
 
+  /** Builds index `name` now if it is not built yet (a view that will query it soon). */
+  declareIndex(name: string): void {
+    this.index(name);
+  }
+
   /** Objects whose index `name` contains `value`. */
   byIndex(name: string, value: string): KubeObject[] {
-    const keys = this.indexes.get(name)?.get(value);
+    const keys = this.index(name).map.get(value);
     if (!keys) return [];
     const out: KubeObject[] = [];
     for (const k of keys) {
@@ -65,7 +76,7 @@ export class IndexedStore {
 
   /** How many objects have `value` in index `name` (counts for tree labels without building arrays). */
   countByIndex(name: string, value: string): number {
-    return this.indexes.get(name)?.get(value)?.size ?? 0;
+    return this.index(name).map.get(value)?.size ?? 0;
   }
 
   /** Insert or replace; returns the previous object. */
@@ -74,7 +85,7 @@ export class IndexedStore {
     const old = this.items.get(key);
     if (old) this.unindex(key, old);
     this.items.set(key, obj);
-    this.index(key, obj);
+    this.addToIndexes(key, obj);
     return old;
   }
 
@@ -109,29 +120,40 @@ export class IndexedStore {
     return diff;
   }
 
-  private index(key: string, obj: KubeObject): void {
-    for (const [name, fn] of Object.entries(this.indexers)) {
-      const idx = this.indexes.get(name)!;
-      for (const v of fn(obj)) {
-        let set = idx.get(v);
-        if (!set) {
-          set = new Set();
-          idx.set(v, set);
-        }
-        set.add(key);
-      }
-    }
+  private index(name: string): Index {
+    let idx = this.indexes.get(name);
+    if (idx) return idx;
+    const fn = this.indexers ? this.indexers[name] : indexFunc(name);
+    if (!fn) throw new Error(`no index named "${name}"`);
+    idx = { fn, map: new Map() };
+    for (const [key, o] of this.items) add(idx, key, o);
+    this.indexes.set(name, idx);
+    return idx;
+  }
+
+  private addToIndexes(key: string, obj: KubeObject): void {
+    for (const idx of this.indexes.values()) add(idx, key, obj);
   }
 
   private unindex(key: string, obj: KubeObject): void {
-    for (const [name, fn] of Object.entries(this.indexers)) {
-      const idx = this.indexes.get(name)!;
-      for (const v of fn(obj)) {
-        const set = idx.get(v);
+    for (const idx of this.indexes.values()) {
+      for (const v of idx.fn(obj)) {
+        const set = idx.map.get(v);
         if (!set) continue;
         set.delete(key);
-        if (set.size === 0) idx.delete(v);
+        if (set.size === 0) idx.map.delete(v);
       }
     }
+  }
+}
+
+function add(idx: Index, key: string, obj: KubeObject): void {
+  for (const v of idx.fn(obj)) {
+    let set = idx.map.get(v);
+    if (!set) {
+      set = new Set();
+      idx.map.set(v, set);
+    }
+    set.add(key);
   }
 }

@@ -31,6 +31,9 @@ export async function launchBrowser(options: { headless?: boolean } = {}): Promi
 /** A fresh context and page sized like a laptop screen. */
 export async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  // The workbench loads a few MB of script: on a busy 2-core machine that outlasts playwright's
+  // default 30 s for page.goto. Waits on conditions keep their own deadlines.
+  context.setDefaultNavigationTimeout(120_000);
   const page = await context.newPage();
   return { context, page };
 }

@@ -2,15 +2,16 @@ import type { KubeObject } from '../types';
 import { summarizeGeneric, summarizeNamespace, summarizeNode, summarizeService } from './otherSummary';
 import { summarizePod } from './podSummary';
 import type { ObjectSummary } from './types';
-import { summarizeCronJob, summarizeDaemonSet, summarizeDeployment, summarizeJob, summarizeReplicated } from './workloadSummary';
+import { summarizeCronJob, summarizeDaemonSet, summarizeDeployment, summarizeJob, summarizeReplicated, summarizeStatefulSet } from './workloadSummary';
 
 export type { ObjectSummary, Severity } from './types';
 export { formatAge } from './age';
+export { type RolloutProgress, rolloutProgress } from './rolloutProgress';
 
 const BY_KIND: Readonly<Record<string, (o: KubeObject) => ObjectSummary>> = {
   Pod: summarizePod,
   Deployment: summarizeDeployment,
-  StatefulSet: summarizeReplicated,
+  StatefulSet: summarizeStatefulSet,
   ReplicaSet: summarizeReplicated,
   DaemonSet: summarizeDaemonSet,
   Job: summarizeJob,

@@ -1,5 +1,6 @@
 // Ready/desired for the workload kinds, with the conditions that make a rollout fail.
 import type { KubeObject } from '../types';
+import { rolloutProgress } from './rolloutProgress';
 import type { ObjectSummary } from './types';
 
 type Cond = { type: string; status: string; reason?: string; message?: string };
@@ -30,6 +31,16 @@ function ratio(ready: number, desired: number, extra: string[], paused = false):
   return { status: paused ? `${r} (paused)` : r, severity, ready: r, details: extra };
 }
 
+/** A rollout under way shows on the row ("2/3 · rolling out 1/3 updated"), as kubectl rollout status would judge it. */
+function withRollout(kind: string, o: KubeObject, sum: ObjectSummary): ObjectSummary {
+  const p = rolloutProgress(kind, o);
+  if (!p || p.done || sum.severity === 'error' || sum.severity === 'warning') return sum;
+  sum.status = `${sum.status} · ${p.short}`;
+  sum.severity = 'progress';
+  sum.details.push(`Rollout: ${p.message}`);
+  return sum;
+}
+
 export function summarizeDeployment(o: KubeObject): ObjectSummary {
   const s = (o.status ?? {}) as Status;
   const spec = (o.spec ?? {}) as Spec;
@@ -45,7 +56,11 @@ export function summarizeDeployment(o: KubeObject): ObjectSummary {
     sum.status = `${sum.ready} ${failed.reason ?? failed.type}`;
     if (failed.message) sum.details.push(failed.message);
   }
-  return sum;
+  return withRollout('Deployment', o, sum);
+}
+
+export function summarizeStatefulSet(o: KubeObject): ObjectSummary {
+  return withRollout('StatefulSet', o, summarizeReplicated(o));
 }
 
 export function summarizeReplicated(o: KubeObject): ObjectSummary {
@@ -56,7 +71,7 @@ export function summarizeReplicated(o: KubeObject): ObjectSummary {
 
 export function summarizeDaemonSet(o: KubeObject): ObjectSummary {
   const s = (o.status ?? {}) as Status;
-  return ratio(s.numberReady ?? 0, s.desiredNumberScheduled ?? 0, [`Desired: ${s.desiredNumberScheduled ?? 0}`]);
+  return withRollout('DaemonSet', o, ratio(s.numberReady ?? 0, s.desiredNumberScheduled ?? 0, [`Desired: ${s.desiredNumberScheduled ?? 0}`]));
 }
 
 export function summarizeJob(o: KubeObject): ObjectSummary {

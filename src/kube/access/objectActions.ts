@@ -1,0 +1,62 @@
+// Which permission each action on an object needs, and how the tree marks what is allowed. The
+// markers go into each object row's contextValue (`…:can-delete:can-scale`), because VS Code
+// menus of a tree item can only see that item's contextValue and global context keys, and
+// permissions differ per context, namespace and kind: a global key could not say "may scale in
+// namespace a but not in b". Edit and other actions reuse the same markers.
+import type { ResourceType } from '../kinds/resourceType';
+import type { AccessDecision, AccessQuery } from './accessTypes';
+
+/**
+ * - delete: delete the object
+ * - patch: change the object (restart, undo, pause, resume, edit)
+ * - scale: patch its scale subresource
+ * - history: list what holds its revisions (ReplicaSets for Deployments, ControllerRevisions for
+ *   StatefulSets and DaemonSets): history and undo read them
+ */
+export type ObjectAction = 'delete' | 'patch' | 'scale' | 'history';
+
+const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+/** Kinds with a rollout (status, restart, history, undo): the apps/v1 workloads kubectl supports. */
+export function hasRollout(type: Pick<ResourceType, 'kind' | 'group'>): boolean {
+  return type.group === 'apps' && ROLLOUT_KINDS.has(type.kind);
+}
+
+/** The actions the tree offers on objects of this kind (before asking whether they are allowed). */
+export function actionsFor(type: ResourceType): ObjectAction[] {
+  const out: ObjectAction[] = [];
+  if (type.verbs.includes('delete')) out.push('delete');
+  if (type.verbs.includes('patch')) out.push('patch');
+  if (type.scalable) out.push('scale');
+  if (hasRollout(type)) out.push('history');
+  return out;
+}
+
+export function actionQuery(action: ObjectAction, type: Pick<ResourceType, 'kind' | 'group' | 'plural' | 'namespaced'>, namespace: string | undefined): AccessQuery {
+  const ns = type.namespaced ? namespace : undefined;
+  switch (action) {
+    case 'delete':
+      return { verb: 'delete', group: type.group, resource: type.plural, namespace: ns };
+    case 'patch':
+      return { verb: 'patch', group: type.group, resource: type.plural, namespace: ns };
+    case 'scale':
+      // kubectl scale (and we) PATCH the scale subresource.
+      return { verb: 'patch', group: type.group, resource: type.plural, subresource: 'scale', namespace: ns };
+    case 'history':
+      return { verb: 'list', group: 'apps', resource: type.kind === 'Deployment' ? 'replicasets' : 'controllerrevisions', namespace: ns };
+  }
+}
+
+/**
+ * The contextValue markers for the actions whose answers are known. An action is marked when it
+ * is allowed, or when its review failed (unknown: the server decides and a denial is explained
+ * then); a denied action is not marked, so its menu entries are hidden. Returns undefined while
+ * any answer is missing.
+ */
+export function accessMarkers(actions: readonly ObjectAction[], decisions: readonly (AccessDecision | undefined)[]): string | undefined {
+  if (decisions.some((d) => d === undefined)) return undefined;
+  return actions
+    .filter((_, i) => decisions[i]?.allowed !== false)
+    .map((a) => `:can-${a}`)
+    .join('');
+}

@@ -1,0 +1,126 @@
+// Workload actions in a real VS Code (code-server) against the test cluster, driven like a user:
+// scale a Deployment from its context menu (input box with the current replicas, validation),
+// then restart it (confirmation naming the context) and watch the rollout in the progress
+// notification and on the tree row until it finishes. One code-server for the whole file.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { openWorkbench, type WorkbenchSession } from './harness/session';
+import { waitFor } from './harness/wait';
+import type { Workbench } from './harness/workbench';
+
+const run = promisify(execFile);
+const clusterDir = process.env.KUBE_ATLAS_CLUSTER_DIR;
+const VIEW = 'Clusters';
+const ns = `e2e-actions-${Date.now().toString(36)}`;
+let session: WorkbenchSession;
+let wb: Workbench;
+
+function kubectl(args: string[]) {
+  if (!clusterDir) throw new Error('KUBE_ATLAS_CLUSTER_DIR must name the test cluster (npm test starts one)');
+  return run(join(clusterDir, 'bin', 'kubectl'), [`--kubeconfig=${join(clusterDir, 'kubeconfig')}`, ...args]);
+}
+
+before(async () => {
+  await kubectl(['create', 'namespace', ns]);
+  await kubectl(['-n', ns, 'create', 'deployment', 'web', '--image=registry.invalid/web:1', '--replicas=2']);
+  session = await openWorkbench({ env: { KUBECONFIG: join(clusterDir ?? '', 'kubeconfig') }, settings: { 'kubeAtlas.tree.pageSize': 500 } });
+  wb = session.wb;
+});
+
+after(async () => {
+  await session?.close();
+  await kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
+});
+
+const row = async (label: string, level: number) => (await wb.treeItems(VIEW)).find((r) => r.label === label && r.level === level);
+
+/**
+ * Opens the row's context menu and clicks `action`. The entries that write appear once the access
+ * review for the row is in (a few ms after it renders): reopen the menu until the entry is there.
+ */
+async function menuAction(label: string, level: number, action: string): Promise<void> {
+  const page = wb.page;
+  await waitFor(
+    async () => {
+      const r = page.locator('.part.sidebar .monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).and(page.locator(`[aria-level="${level}"]`)).first();
+      await r.click({ button: 'right' });
+      const item = page.locator('.context-view .monaco-menu .action-item', { has: page.locator(`.action-label[aria-label="${action}"]`) }).first();
+      if (await item.isVisible({ timeout: 1_000 }).catch(() => false)) {
+        await wb.screenshot(`actions-menu-${action}`);
+        await item.click();
+        return true;
+      }
+      await page.keyboard.press('Escape');
+      return false;
+    },
+    { what: `"${action}" in the context menu of ${label}`, timeoutMs: 30_000, intervalMs: 300 },
+  );
+}
+
+/** Clicks a button of the modal dialog (confirmations) and returns the dialog's text. */
+async function answerDialog(button: string): Promise<string> {
+  const dialog = wb.page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+  const text = ((await dialog.textContent()) ?? '').replace(/\s+/g, ' ');
+  await dialog.locator('.dialog-buttons .monaco-button', { hasText: button }).first().click();
+  await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
+  return text;
+}
+
+test('scale from the tree: context menu → input box with the current replicas → the row follows', async () => {
+  await wb.openView('Kube Atlas');
+  await wb.expand(VIEW, 'kube-atlas-local', 1);
+  await wb.expand(VIEW, ns, 2);
+  await wb.expand(VIEW, 'Workloads', 3);
+  await wb.expand(VIEW, 'Deployments', 4);
+  await waitFor(async () => (await row('web', 5))?.description.startsWith('2/2'), { what: 'web 2/2', timeoutMs: 60_000 });
+
+  await menuAction('web', 5, 'Scale…');
+  const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  const message = wb.page.locator('.quick-input-widget .quick-input-message');
+  await waitFor(async () => /Current replicas: 2 desired, 2 running/.test((await message.textContent()) ?? ''), { what: 'the prompt shows the current replicas' });
+  assert.equal(await input.inputValue(), '2');
+  const title = (await wb.page.locator('.quick-input-widget .quick-input-title').textContent()) ?? '';
+  assert.match(title, new RegExp(`Scale Deployment ${ns}/web \\(context "kube-atlas-local"\\)`));
+  await input.fill('-1');
+  await waitFor(async () => /whole number of replicas/.test((await message.textContent()) ?? ''), { what: 'validation of -1' });
+  await wb.screenshot('actions-01-scale-invalid');
+  await input.fill('4');
+  await waitFor(async () => !/whole number/.test((await message.textContent()) ?? ''), { what: 'validation cleared' });
+  await wb.page.keyboard.press('Enter');
+  await waitFor(async () => (await row('web', 5))?.description.startsWith('4/4'), { what: 'web 4/4 in the tree', timeoutMs: 60_000 });
+  await wb.screenshot('actions-02-scaled');
+  const { stdout } = await kubectl(['-n', ns, 'get', 'deployment', 'web', '-o', 'jsonpath={.spec.replicas}']);
+  assert.equal(stdout, '4');
+});
+
+test('restart from the tree: confirmation naming the context, then the rollout is followed to its end', async () => {
+  const descriptions = new Set<string>();
+  await menuAction('web', 5, 'Restart (Rollout)');
+  const text = await answerDialog('Restart');
+  assert.match(text, new RegExp(`Restart Deployment ${ns}/web in context "kube-atlas-local"\\?`));
+  // The row shows the rollout while it runs, and the progress notification follows it.
+  let shotTaken = false;
+  await waitFor(
+    async () => {
+      const d = (await row('web', 5))?.description ?? '';
+      descriptions.add(d);
+      if (/rolling out/.test(d) && !shotTaken) {
+        shotTaken = true;
+        await wb.screenshot('actions-03-rolling-out');
+      }
+      return /^4\/4/.test(d) && !/rolling out/.test(d) && descriptions.size > 1;
+    },
+    { what: 'the rollout on the row, then 4/4 again', timeoutMs: 90_000, intervalMs: 100 },
+  );
+  assert.ok([...descriptions].some((d) => /rolling out/.test(d)), `the row showed the rollout: ${[...descriptions].join(' | ')}`);
+  const done = await wb.waitForNotification(new RegExp(`Deployment ${ns}/web: deployment "web" successfully rolled out`), 60_000);
+  assert.equal(done.severity, 'info');
+  await wb.screenshot('actions-04-rolled-out');
+  const { stdout } = await kubectl(['-n', ns, 'get', 'deployment', 'web', '-o', 'jsonpath={.spec.template.metadata.annotations}']);
+  assert.match(stdout, /kubectl\.kubernetes\.io\/restartedAt/);
+});
