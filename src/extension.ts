@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   const statusBar = new ContextStatusBar(clusters, state);
   const yaml = new YamlDocumentProvider(clusters);
   const source = new KubeconfigSource();
-  const actions = registerApplyCommands(clusters, model, view, state, () => statusBar.currentContext(), log);
+  const actions = registerApplyCommands(clusters, model, view, state, access, () => statusBar.currentContext(), log);
 
   const kubeconfigPaths = (): string[] =>
     resolveKubeconfigPaths({ env: process.env.KUBECONFIG, home: homedir(), extraFiles: settings.kubeconfigFiles, delimiter });

@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { previewTexts } from '../../src/kube/actions/applyPreview';
 import { type ApplyTarget, applyManifests, conflicted } from '../../src/kube/actions/applyRun';
 import { summarize } from '../../src/kube/actions/applySummary';
+import { accessForClusters } from '../../src/kube/access/accessReviewer';
 import { applyTargetOf } from '../../src/kube/actions/applyTarget';
 import { type ManifestSource, parseManifests } from '../../src/kube/actions/manifest';
 import type { KubeObject } from '../../src/kube/kinds/types';
@@ -240,6 +241,29 @@ test('403 for a user without the right: the document fails with what is missing,
     c.restrictedKubeconfig,
     RESTRICTED_NAMESPACE,
   );
+});
+
+test('403 with the shared access cache: the failure names the verb, resource and user that are missing (main\'s access module)', async () => {
+  const c = cluster();
+  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: not-allowed\ndata: {a: "1"}\n';
+  const stack = await realStack(c.restrictedKubeconfig);
+  const access = accessForClusters(stack.clusters);
+  try {
+    const target = await applyTargetOf(stack.clusters.session(stack.context)!, RESTRICTED_NAMESPACE, access);
+    for (const dryRun of [true, false]) {
+      const o = (await applyManifests(target, parseManifests(src('forbidden.yaml', text)), { dryRun })).outcomes[0]!;
+      assert.equal(o.result, 'failed');
+      assert.equal(o.failure?.status, 403);
+      assert.equal(o.failure!.message, 'Not allowed: user "restricted" may not patch configmaps in namespace "team-a".');
+      assert.match(o.failure!.hint ?? '', /kubectl auth can-i patch configmaps -n team-a/);
+      assert.equal(o.failure!.problems[0]!.line, 1);
+    }
+    // The tree's menus read the same cache: the denial is in it now.
+    assert.equal(access.peek(stack.context, { verb: 'patch', group: '', resource: 'configmaps', namespace: RESTRICTED_NAMESPACE })?.allowed, false);
+  } finally {
+    access.dispose();
+    await stack.close();
+  }
 });
 
 test('a CRD and a resource of it in one file: the preview marks the resource pending, the apply waits for the CRD to be served', async () => {

@@ -4,6 +4,7 @@
 // and can be overwritten deliberately; errors point at lines; 403 for the restricted user.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { accessForClusters } from '../../src/kube/access/accessReviewer';
 import { LiveEdit } from '../../src/kube/actions/liveEdit';
 import type { KindRegistry } from '../../src/kube/kinds/kindRegistry';
 import type { KubeObject } from '../../src/kube/kinds/types';
@@ -151,6 +152,16 @@ test('edit as the restricted user: reading works, saving is forbidden with what 
     if (res.kind === 'rejected') {
       assert.equal(res.failure.status, 403);
       assert.match(res.failure.hint ?? '', /RBAC forbids update on pods in namespace team-a/);
+    }
+    // With the shared access cache (as the extension runs it), the failure names what is missing and for whom.
+    const access = accessForClusters(stack.clusters);
+    try {
+      const explained = new LiveEdit(stack.transport, { resource: stack.registry.get('pods')!, namespace: RESTRICTED_NAMESPACE, name: pod }, `${pod}.yaml`, undefined, { reviewer: access, context: stack.context });
+      const again = await explained.check((await explained.load()).replace('registry.invalid/p:1', 'registry.invalid/p:2'));
+      assert.equal(again.kind, 'rejected');
+      if (again.kind === 'rejected') assert.equal(again.failure.message, 'Not allowed: user "restricted" may not update pods in namespace "team-a".');
+    } finally {
+      access.dispose();
     }
   } finally {
     await stack.close();

@@ -2,6 +2,10 @@
 // outcome: created / configured / unchanged, or why it failed or was not attempted. One bad
 // document never stops the others; cancelling stops before the next document (a request in
 // flight completes, so its outcome is known). The same run with dryRun=All is the preview.
+import type { AccessReviewer } from '../access/accessReviewer';
+import type { AccessQuery } from '../access/accessTypes';
+import { explainForbidden } from '../access/guard';
+import { actionQuery } from '../access/objectActions';
 import type { KindRegistry } from '../kinds/kindRegistry';
 import type { ResourceType } from '../kinds/resourceType';
 import type { KubeObject } from '../kinds/types';
@@ -26,6 +30,8 @@ export interface ApplyTarget {
   rediscover(): Promise<void>;
   /** For namespaced documents that name no namespace (a file's `# kube-atlas: namespace=` wins). */
   defaultNamespace: string;
+  /** The shared SelfSubjectAccessReview cache: a 403 is explained as the verb, resource and user that are missing. */
+  access?: AccessReviewer;
 }
 
 export type DocumentResult = 'created' | 'configured' | 'unchanged' | 'failed' | 'skipped';
@@ -84,21 +90,28 @@ export async function applyManifests(target: ApplyTarget, docs: readonly Manifes
     const def = d.object ? crdDefinition(d.object) : undefined;
     if (def) defs.set(`${def.group}/${def.kind}`, { def, doc: d });
   }
-  const run: RunState = { target, opts, dryRun, force, defs, outcomes: new Map(), rediscovered: false, pinNamespaces: new Map() };
+  const run: RunState = { target, opts, dryRun, force, defs, outcomes: new Map(), rediscovered: false, pinNamespaces: new Map(), prefetched: new Map() };
+  const prefetch = new AbortController();
+  startPrefetch(run, ordered, prefetch.signal);
   const outcomes: DocumentOutcome[] = [];
   let cancelled = false;
-  for (let i = 0; i < ordered.length; i++) {
-    const doc = ordered[i]!;
-    if (opts.signal?.aborted) cancelled = true;
-    if (cancelled) {
-      outcomes.push({ doc, result: 'skipped', warnings: [], skipped: 'cancelled before this document' });
-      continue;
+  try {
+    for (let i = 0; i < ordered.length; i++) {
+      const doc = ordered[i]!;
+      if (opts.signal?.aborted) cancelled = true;
+      if (cancelled) {
+        outcomes.push({ doc, result: 'skipped', warnings: [], skipped: 'cancelled before this document' });
+        continue;
+      }
+      opts.onProgress?.(i, ordered.length, doc);
+      const outcome = await applyOne(run, doc);
+      if (outcome.skipped && opts.signal?.aborted) cancelled = true;
+      run.outcomes.set(doc, outcome);
+      outcomes.push(outcome);
     }
-    opts.onProgress?.(i, ordered.length, doc);
-    const outcome = await applyOne(run, doc);
-    if (outcome.skipped && opts.signal?.aborted) cancelled = true;
-    run.outcomes.set(doc, outcome);
-    outcomes.push(outcome);
+  } finally {
+    // Reads ahead of a cancelled (or failed) run are not needed any more.
+    prefetch.abort();
   }
   return { context: target.context, dryRun, force, outcomes, cancelled };
 }
@@ -112,6 +125,66 @@ interface RunState {
   outcomes: Map<ManifestDocument, DocumentOutcome>;
   rediscovered: boolean;
   pinNamespaces: Map<string, string | undefined>;
+  /** Live objects read ahead, by object path. */
+  prefetched: Map<string, Promise<LiveRead>>;
+}
+
+interface LiveRead {
+  live: KubeObject | undefined;
+  /** false when the read failed for another reason than 404 (then the status code decides). */
+  known: boolean;
+}
+
+async function readLive(transport: KubeTransport, path: string, signal?: AbortSignal): Promise<LiveRead> {
+  try {
+    return { live: await transport.request<KubeObject>({ path, ...(signal ? { signal } : {}) }), known: true };
+  } catch (e) {
+    // Not found is the ordinary "will be created"; anything else leaves the classification to the status code.
+    return { live: undefined, known: e instanceof KubeApiError && e.status === 404 };
+  }
+}
+
+/** Reads ahead this many live objects while the documents are applied one by one. */
+const PREFETCH_CONCURRENCY = 8;
+
+/**
+ * The GET before each apply (which tells created / configured / unchanged, and is the left side of
+ * the preview) would double the requests in series; instead the live objects of every document
+ * whose kind resolves now are read ahead, a few at a time, while the documents are applied in
+ * order. An object named twice in one apply is read in turn instead (the first apply changes it).
+ */
+function startPrefetch(run: RunState, ordered: readonly ManifestDocument[], signal: AbortSignal): void {
+  const paths = new Map<string, number>();
+  const planned: string[] = [];
+  for (const doc of ordered) {
+    if (!doc.object || doc.error) continue;
+    const resource = findResource(run.target.registry(), gvkOf(doc.object));
+    if (!resource || !doc.object.metadata.name) continue;
+    const { namespace } = withNamespace(doc.object, resource.namespaced, defaultNamespaceFor(run, doc));
+    const path = objectPath(resource, namespace, doc.object.metadata.name);
+    paths.set(path, (paths.get(path) ?? 0) + 1);
+    planned.push(path);
+  }
+  const queue = planned.filter((p) => paths.get(p) === 1);
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  for (const path of queue) {
+    run.prefetched.set(
+      path,
+      new Promise<LiveRead>((resolve) => {
+        const go = (): void => {
+          active++;
+          void readLive(run.target.transport, path, signal).then((r) => {
+            active--;
+            waiting.shift()?.();
+            resolve(r);
+          });
+        };
+        if (active < PREFETCH_CONCURRENCY) go();
+        else waiting.push(go);
+      }),
+    );
+  }
 }
 
 function failed(doc: ManifestDocument, failure: DocumentFailure, extra: Partial<DocumentOutcome> = {}): DocumentOutcome {
@@ -172,14 +245,9 @@ async function applyOne(run: RunState, doc: ManifestDocument): Promise<DocumentO
 
   const path = objectPath(resource, namespace, name);
   const { transport } = target;
-  let live: KubeObject | undefined;
-  let liveKnown = true;
-  try {
-    live = await transport.request<KubeObject>({ path });
-  } catch (e) {
-    // Not found is the ordinary "will be created"; anything else leaves the classification to the status code.
-    if (!(e instanceof KubeApiError && e.status === 404)) liveKnown = false;
-  }
+  const ahead = run.prefetched.get(path);
+  run.prefetched.delete(path);
+  const { live, known: liveKnown } = await (ahead ?? readLive(transport, path));
   try {
     const res = await transport.exchange<KubeObject>({
       method: 'PATCH',
@@ -199,7 +267,8 @@ async function applyOne(run: RunState, doc: ManifestDocument): Promise<DocumentO
     else if (dryRun) result = liveKnown && sameForDiff(live, applied) ? 'unchanged' : 'configured';
     else result = liveKnown && live?.metadata.resourceVersion === applied.metadata?.resourceVersion ? 'unchanged' : 'configured';
     return { doc, ref, result, warnings: [...warnings, ...res.warnings], applied, ...(live ? { live } : {}) };
-  } catch (e) {
+  } catch (caught) {
+    const e = target.access ? await explainForbidden(target.access, target.context, applyNeeds(resource, namespace, liveKnown && !live), caught) : caught;
     const failure = describeFailure(e, doc);
     if (e instanceof KubeApiError && e.status === 404 && /could not find the requested resource/.test(e.message)) {
       const preferred = target.registry().all.find((t) => t.group === gvk.group && t.kind === gvk.kind);
@@ -208,6 +277,16 @@ async function applyOne(run: RunState, doc: ManifestDocument): Promise<DocumentO
     }
     return failed(doc, failure, { ref, warnings, ...(live ? { live } : {}) });
   }
+}
+
+/**
+ * What server-side apply needs: patch, and create when the object does not exist yet (the
+ * apiserver authorizes the create-on-patch separately). Asked only after a 403, so an apply of 500
+ * documents costs no reviews when it is allowed.
+ */
+function applyNeeds(resource: ResourceType, namespace: string | undefined, creates: boolean): AccessQuery[] {
+  const patch = actionQuery('patch', resource, namespace);
+  return creates ? [patch, { ...patch, verb: 'create' }] : [patch];
 }
 
 function defaultNamespaceFor(run: RunState, doc: ManifestDocument): string {

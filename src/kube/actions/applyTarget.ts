@@ -1,10 +1,11 @@
 // An apply target from a connected session: its transport, its discovery (re-read after CRDs are
 // created), and the namespace for documents that name none.
+import type { AccessReviewer } from '../access/accessReviewer';
 import type { ClusterSession } from '../clusters/clusterSession';
 import { KubeApiError } from '../transport/types';
 import type { ApplyTarget } from './applyRun';
 
-export async function applyTargetOf(session: ClusterSession, defaultNamespace: string): Promise<ApplyTarget> {
+export async function applyTargetOf(session: ClusterSession, defaultNamespace: string, access?: AccessReviewer): Promise<ApplyTarget> {
   const state = await session.connect();
   if (state.phase === 'error') throw state.error;
   if (state.phase !== 'ready') throw new KubeApiError(`Context "${session.context.name}" is not connected`, { kind: 'network' });
@@ -19,5 +20,6 @@ export async function applyTargetOf(session: ClusterSession, defaultNamespace: s
     },
     rediscover: () => session.rediscover(),
     defaultNamespace,
+    ...(access ? { access } : {}),
   };
 }

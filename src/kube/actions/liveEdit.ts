@@ -3,6 +3,9 @@
 // update (PUT) guarded by the resourceVersion the edit started from. A change on the server in the
 // meantime is a 409 the user must decide about (reload, look at it, overwrite); nothing is lost or
 // overwritten silently. Why an update and not server-side apply: docs/architecture.md.
+import type { AccessReviewer } from '../access/accessReviewer';
+import { explainForbidden } from '../access/guard';
+import { actionQuery } from '../access/objectActions';
 import type { ResourceType } from '../kinds/resourceType';
 import type { KubeObject } from '../kinds/types';
 import { KubeApiError, type KubeTransport } from '../transport/types';
@@ -44,6 +47,8 @@ export class LiveEdit {
     readonly address: EditAddress,
     private readonly label: string,
     private readonly fieldManager = FIELD_MANAGER,
+    /** The shared access cache: a 403 names the missing verb (update: an edit is a PUT), resource and user. */
+    private readonly access?: { reviewer: AccessReviewer; context: string },
   ) {}
 
   /** The server's object this edit is based on (its resourceVersion guards the update). */
@@ -109,7 +114,9 @@ export class LiveEdit {
           : `${this.address.resource.kind} ${this.address.name} was deleted on the server since you opened it.`;
         return { kind: 'stale', live, message };
       }
-      return { kind: 'rejected', failure: describeFailure(e, doc) };
+      const { access } = this;
+      const explained = access ? await explainForbidden(access.reviewer, access.context, [{ ...actionQuery('patch', this.address.resource, this.address.namespace), verb: 'update' }], e) : e;
+      return { kind: 'rejected', failure: describeFailure(explained, doc) };
     }
   }
 

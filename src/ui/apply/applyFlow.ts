@@ -9,6 +9,7 @@ import { objectLabel, resultWord, summarize } from '../../kube/actions/applySumm
 import { applyTargetOf } from '../../kube/actions/applyTarget';
 import { type ManifestDocument, parseManifests } from '../../kube/actions/manifest';
 import { combinePins, type PinnedTarget } from '../../kube/actions/pins';
+import type { AccessReviewer } from '../../kube/access/accessReviewer';
 import type { ClusterManager } from '../../kube/clusters/clusterManager';
 import type { Logger } from '../../kube/util/logger';
 import type { ExtensionState } from '../extensionState';
@@ -27,6 +28,8 @@ export interface ApplyDeps {
   /** Replaceable (tests answer the questions). */
   prompts: ApplyPrompts;
   reveal(link: ResultLink): Promise<void>;
+  /** The shared access cache (a denied apply names the missing verb). */
+  access: AccessReviewer;
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -70,7 +73,7 @@ export class ApplyFlow {
     let target: ApplyTarget;
     try {
       if (!session) throw new Error(`context "${ctx}" is not in the kubeconfig`);
-      target = await applyTargetOf(session, choice.namespace);
+      target = await applyTargetOf(session, choice.namespace, this.deps.access);
     } catch (e) {
       void vscode.window.showErrorMessage(`Cannot apply to "${ctx}": ${e instanceof Error ? e.message : String(e)}`);
       return undefined;

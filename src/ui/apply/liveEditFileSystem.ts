@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { forDiff, toYaml } from '../../kube/actions/objectDiff';
 import { editableText, LiveEdit } from '../../kube/actions/liveEdit';
 import type { ManifestProblem } from '../../kube/actions/manifest';
+import type { AccessReviewer } from '../../kube/access/accessReviewer';
 import type { ClusterManager } from '../../kube/clusters/clusterManager';
 import { resourceId, type ResourceType } from '../../kube/kinds/resourceType';
 import type { Logger } from '../../kube/util/logger';
@@ -46,6 +47,7 @@ export interface LiveEditDeps {
   previews: PreviewDocuments;
   prompts: () => ApplyPrompts;
   diagnostics: vscode.DiagnosticCollection;
+  access: AccessReviewer;
 }
 
 const enc = new TextEncoder();
@@ -124,7 +126,7 @@ export class LiveEditFileSystem implements vscode.FileSystemProvider {
     if (!session || st?.phase !== 'ready') throw vscode.FileSystemError.Unavailable(`Context "${p.context}" is not reachable${st?.phase === 'error' ? `: ${st.error.message}` : ''}`);
     const type = st.registry.get(p.rid);
     if (!type) throw vscode.FileSystemError.FileNotFound(`The cluster no longer serves ${p.rid}.`);
-    const edit = new LiveEdit(session.transport, { resource: type, name: p.name, ...(p.namespace ? { namespace: p.namespace } : {}) }, `${p.name}.yaml`);
+    const edit = new LiveEdit(session.transport, { resource: type, name: p.name, ...(p.namespace ? { namespace: p.namespace } : {}) }, `${p.name}.yaml`, undefined, { reviewer: this.deps.access, context: p.context });
     let text: string;
     try {
       text = await edit.load();

@@ -2,6 +2,7 @@
 // arguments VS Code passes (a Uri, or the clicked Uri and the selected Uri[]; a tree node for Edit),
 // so tests and other extensions can run them without clicks.
 import * as vscode from 'vscode';
+import type { AccessReviewer } from '../../kube/access/accessReviewer';
 import type { ClusterManager } from '../../kube/clusters/clusterManager';
 import type { BrowseModel } from '../../kube/tree/browseModel';
 import type { BrowseNode } from '../../kube/tree/nodes';
@@ -27,6 +28,7 @@ export function registerApplyCommands(
   model: BrowseModel,
   view: vscode.TreeView<BrowseNode>,
   state: ExtensionState,
+  access: AccessReviewer,
   currentContext: () => string | undefined,
   log: Logger,
 ): { api: ActionsApi; disposables: vscode.Disposable[] } {
@@ -37,6 +39,7 @@ export function registerApplyCommands(
   const flow = new ApplyFlow({
     clusters,
     state,
+    access,
     currentContext,
     log,
     results,
@@ -57,7 +60,7 @@ export function registerApplyCommands(
       asked.prompts = p;
     },
   };
-  const editFs = new LiveEditFileSystem({ clusters, state, log, previews, prompts: () => asked.prompts, diagnostics: results.diagnostics });
+  const editFs = new LiveEditFileSystem({ clusters, state, log, previews, prompts: () => asked.prompts, diagnostics: results.diagnostics, access });
 
   const disposables: vscode.Disposable[] = [
     previews,
