@@ -12,6 +12,7 @@ import { resolveKubeconfigPaths } from './kube/config/kubeconfigFiles';
 import { createTransport } from './kube/transport/createTransport';
 import { BrowseModel } from './kube/tree/browseModel';
 import type { BrowseNode } from './kube/tree/nodes';
+import { type ActionsApi, registerApplyCommands } from './ui/commands/applyCommands';
 import { registerContextCommands } from './ui/commands/contextCommands';
 import { registerObjectCommands } from './ui/commands/objectCommands';
 import { registerDeleteCommand } from './ui/commands/deleteCommand';
@@ -39,6 +40,8 @@ export interface KubeAtlasApi {
   readonly access: AccessReviewer;
   /** Resolves once the kubeconfig has been read for the first time. */
   readonly ready: Promise<void>;
+  /** Apply and Edit (tests answer their questions through `actions.prompts`). */
+  readonly actions: ActionsApi;
 }
 
 export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
@@ -57,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   const statusBar = new ContextStatusBar(clusters, state);
   const yaml = new YamlDocumentProvider(clusters);
   const source = new KubeconfigSource();
+  const actions = registerApplyCommands(clusters, model, view, state, access, () => statusBar.currentContext(), log);
 
   const kubeconfigPaths = (): string[] =>
     resolveKubeconfigPaths({ env: process.env.KUBECONFIG, home: homedir(), extraFiles: settings.kubeconfigFiles, delimiter });
@@ -118,6 +122,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     }),
     ...registerContextCommands(clusters, model, state, statusBar),
     ...registerObjectCommands(clusters, model, view),
+    ...actions.disposables,
     ...registerWorkloadCommands({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
     ...registerDeleteCommand({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
     { dispose: () => access.dispose() },
@@ -131,7 +136,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   const done = new Date();
   const at = `${done.toTimeString().slice(0, 8)}.${String(done.getMilliseconds()).padStart(3, '0')}`;
   log.info(`Kube Atlas activated in ${Math.round(performance.now() - activateStart)} ms (${evaluated}activate() called ${Math.round(activateStart - bundleEvaluated)} ms after; done at ${at})`);
-  return { clusters, model, tree, view, access, ready };
+  return { clusters, model, tree, view, access, ready, actions: actions.api };
 }
 
 export function deactivate(): void {}

@@ -140,7 +140,7 @@ test('menus: the when-clauses of package.json show each action only with its cap
   const acts = actionsFor(deployments);
   assert.deepEqual(acts, ['delete', 'patch', 'scale', 'history']);
   const all = objectContextValue(deployments, dep, accessMarkers(acts, acts.map(() => ({ allowed: true }))));
-  assert.deepEqual(shown(all).sort(), ['kubeAtlas.delete', 'kubeAtlas.rolloutHistory', 'kubeAtlas.rolloutPause', 'kubeAtlas.rolloutRestart', 'kubeAtlas.rolloutStatus', 'kubeAtlas.rolloutUndo', 'kubeAtlas.scale']);
+  assert.deepEqual(shown(all).sort(), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.rolloutHistory', 'kubeAtlas.rolloutPause', 'kubeAtlas.rolloutRestart', 'kubeAtlas.rolloutStatus', 'kubeAtlas.rolloutUndo', 'kubeAtlas.scale']);
   const paused = objectContextValue(deployments, { metadata: { name: 'web' }, spec: { paused: true } }, accessMarkers(acts, acts.map(() => ({ allowed: true }))));
   assert.ok(shown(paused).includes('kubeAtlas.rolloutResume') && !shown(paused).includes('kubeAtlas.rolloutPause'));
   // The restricted user: nothing but the read-only status.
@@ -151,7 +151,8 @@ test('menus: the when-clauses of package.json show each action only with its cap
   // Only scale allowed.
   const scaleOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: true }, { allowed: false }]));
   assert.deepEqual(shown(scaleOnly).sort(), ['kubeAtlas.rolloutStatus', 'kubeAtlas.scale']);
-  // A pod: delete only.
+  // A pod: edit (it needs patch, like every change to an object) and delete, no workload actions.
   const pa = actionsFor(pods);
-  assert.deepEqual(shown(objectContextValue(pods, { metadata: { name: 'p' } }, accessMarkers(pa, pa.map(() => ({ allowed: true }))))), ['kubeAtlas.delete']);
+  assert.deepEqual(shown(objectContextValue(pods, { metadata: { name: 'p' } }, accessMarkers(pa, pa.map(() => ({ allowed: true }))))).sort(), ['kubeAtlas.delete', 'kubeAtlas.editObject']);
+  assert.deepEqual(shown(objectContextValue(pods, { metadata: { name: 'p' } }, accessMarkers(pa, pa.map((a) => ({ allowed: a !== 'patch' }))))), ['kubeAtlas.delete']);
 });
