@@ -1,12 +1,15 @@
 // Workload actions in a real VS Code (code-server) against the test cluster, driven like a user:
 // scale a Deployment from its context menu (input box with the current replicas, validation),
 // then restart it (confirmation naming the context) and watch the rollout in the progress
-// notification and on the tree row until it finishes. One code-server for the whole file.
+// notification and on the tree row until it finishes; then follow the logs of all its pods in a
+// live document and see a line written later appear without a click. One code-server for the
+// whole file.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { attachCluster } from '../cluster/cluster.harness';
 import { openWorkbench, type WorkbenchSession } from './harness/session';
 import { waitFor } from './harness/wait';
 import type { Workbench } from './harness/workbench';
@@ -123,4 +126,45 @@ test('restart from the tree: confirmation naming the context, then the rollout i
   await wb.screenshot('actions-04-rolled-out');
   const { stdout } = await kubectl(['-n', ns, 'get', 'deployment', 'web', '-o', 'jsonpath={.spec.template.metadata.annotations}']);
   assert.match(stdout, /kubectl\.kubernetes\.io\/restartedAt/);
+});
+
+/** The text of the active editor's rendered lines, top to bottom (as Workbench reads the Output panel). */
+async function editorText(): Promise<string> {
+  return wb.page
+    .locator('.editor-instance .monaco-editor .view-lines')
+    .first()
+    .locator('.view-line')
+    .evaluateAll((ls) =>
+      ls
+        .map((l) => ({ top: Number.parseFloat(/top:\s*([-\d.]+)px/.exec(l.getAttribute('style') ?? '')?.[1] ?? '0'), text: (l.textContent ?? '').replace(/\u00a0/g, ' ') }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text)
+        .join('\n'),
+    )
+    .catch(() => '');
+}
+
+test('Show Logs (all pods) on a Deployment: a live document of its pods\' lines, prefixed, and a new line appears without a click', async () => {
+  const { stdout } = await kubectl(['-n', ns, 'get', 'pods', '-l', 'app=web', '--field-selector=status.phase=Running', '-o', 'jsonpath={.items[*].metadata.name}']);
+  await menuAction('web', 5, 'Show Logs (all pods)');
+  const tab = wb.page.locator('.tabs-container .tab', { hasText: 'deployment web.log' });
+  await tab.first().waitFor({ state: 'visible', timeout: 30_000 });
+  await waitFor(async () => /^\[web-[a-z0-9]+-[a-z0-9]+\/web\] /m.test(await editorText()), { what: 'prefixed pod lines in the log document', timeoutMs: 30_000 });
+  await wb.screenshot('actions-05-logs-open');
+
+  const marker = `e2e-log-${Date.now().toString(36)}`;
+  attachCluster(clusterDir ?? '').appendPodLog(marker);
+  const running = stdout.trim().split(/\s+/).filter(Boolean);
+  // Every running pod's stream shows it, at the end of the document the editor keeps in view.
+  await waitFor(
+    async () => {
+      const text = await editorText();
+      return running.every((p) => text.includes(`[${p}/web] ${marker}`));
+    },
+    { what: `${marker} from each of ${running.join(', ')}`, timeoutMs: 30_000 },
+  );
+  await wb.screenshot('actions-06-logs-new-line');
+
+  await wb.runCommand('Kube Atlas: Stop Following');
+  await waitFor(async () => /— stopped/.test(await editorText()), { what: 'the view says it stopped', timeoutMs: 20_000 });
 });
