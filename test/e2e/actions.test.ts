@@ -165,6 +165,24 @@ test('Show Logs (all pods) on a Deployment: a live document of its pods\' lines,
   );
   await wb.screenshot('actions-06-logs-new-line');
 
+  // The apiserver's own count of log streams it serves: ours, one per pod (nothing else follows logs now).
+  await waitFor(async () => (await logStreamsServed()) === running.length, { what: `${running.length} log streams open on the apiserver`, timeoutMs: 20_000 });
   await wb.runCommand('Kube Atlas: Stop Following');
   await waitFor(async () => /— stopped/.test(await editorText()), { what: 'the view says it stopped', timeoutMs: 20_000 });
+  await waitFor(async () => (await logStreamsServed()) === 0, { what: 'Stop Following to release every stream', timeoutMs: 20_000 });
+
+  // Opened again, then its tab closed: closing the document releases the streams too.
+  await menuAction('web', 5, 'Show Logs (all pods)');
+  await waitFor(async () => (await logStreamsServed()) === running.length, { what: 'the streams of the reopened view', timeoutMs: 30_000 });
+  await wb.runCommand('View: Close Editor');
+  await tab.first().waitFor({ state: 'detached', timeout: 20_000 });
+  await waitFor(async () => (await logStreamsServed()) === 0, { what: 'closing the tab to release every stream', timeoutMs: 20_000 });
 });
+
+/** apiserver_longrunning_requests for pods/log: the log streams the apiserver is serving now. */
+async function logStreamsServed(): Promise<number> {
+  if (!clusterDir) throw new Error('KUBE_ATLAS_CLUSTER_DIR must name the test cluster');
+  const { stdout } = await run(join(clusterDir, 'bin', 'kubectl'), [`--kubeconfig=${join(clusterDir, 'kubeconfig')}`, 'get', '--raw', '/metrics'], { maxBuffer: 64 << 20 });
+  const line = stdout.split('\n').find((l) => l.startsWith('apiserver_longrunning_requests{') && l.includes('resource="pods"') && l.includes('subresource="log"'));
+  return Number(line?.split(' ').at(-1) ?? 0);
+}
