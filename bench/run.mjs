@@ -2,7 +2,8 @@
 // Starts (or attaches to) a real cluster, seeds it (default 20,000 pods in 200 namespaces on 500
 // nodes), and runs the benchmarks in bench/*.bench.ts, which print figures with ratios against a
 // reference (kubectl doing the same work) measured in the same run. Suites: `cache` (Node: watch
-// cache and tree model), `workbench` (the packaged extension in code-server + Chromium).
+// cache and tree model), `workbench` (the packaged extension in code-server + Chromium), `logs`
+// (lines/s of a followed log through our stream vs `kubectl logs -f`).
 // --figures picks figures inside the suites (e.g. start,tree,first,change); --vsix measures another
 // build of the extension (e.g. the main branch's) in the workbench suite.
 import { spawn, spawnSync } from 'node:child_process';
