@@ -42,7 +42,8 @@ describe('the extension bundle is split so activation loads only what it needs',
     assert.match(text, /require\("\.\/clientNode\.js"\)/);
     // And their code is not inside it.
     assert.doesNotMatch(text, /class KubeConfig\b/);
-    assert.ok(text.length < 400_000, `dist/extension.js is ${text.length} bytes`);
+    // Unminified test build: ~430 KB with the log views; undici alone would add 1 MB, client-node 1.4 MB.
+    assert.ok(text.length < 500_000, `dist/extension.js is ${text.length} bytes`);
   });
 
   it('dist/clientNode.js loads on its own, shares dist/undici.js, and computes an auth-provider header', async () => {
