@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { LogBuffer } from '../../kube/logs/logBuffer';
 import type { LogSession } from '../../kube/logs/logSession';
 import { Throttle } from '../../kube/util/throttle';
+import { PodColours } from './podColours';
 
 export const LOGS_SCHEME = 'kubeatlas-logs';
 const UPDATE_MS = 250;
@@ -30,7 +31,8 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.emitter.event;
   private readonly entries = new Map<string, Entry>();
-  private readonly disposables: vscode.Disposable[] = [this.emitter];
+  private readonly colours = new PodColours();
+  private readonly disposables: vscode.Disposable[] = [this.emitter, this.colours];
 
   constructor() {
     this.disposables.push(
@@ -43,6 +45,12 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
         }
       }),
       vscode.workspace.onDidChangeTextDocument((e) => this.followEnd(e.document)),
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => {
+        if (e.textEditor.document.uri.scheme === LOGS_SCHEME) this.colours.paint(e.textEditor);
+      }),
+      vscode.window.onDidChangeVisibleTextEditors((eds) => {
+        for (const ed of eds) if (ed.document.uri.scheme === LOGS_SCHEME) this.colours.paint(ed);
+      }),
     );
   }
 
@@ -139,6 +147,7 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
       if (ed.document !== doc) continue;
       const seen = ed.visibleRanges.at(-1)?.end.line ?? 0;
       if (before === 0 || seen >= before - 3) ed.revealRange(new vscode.Range(last, 0, last, 0), vscode.TextEditorRevealType.Default);
+      this.colours.paint(ed);
     }
   }
 }
