@@ -3,7 +3,8 @@
 // nodes), and runs the benchmarks in bench/*.bench.ts, which print figures with ratios against a
 // reference (kubectl doing the same work) measured in the same run. Suites: `cache` (Node: watch
 // cache and tree model), `workbench` (the packaged extension in code-server + Chromium),
-// `apply` (no seed: it makes its own objects).
+// `apply` (no seed: it makes its own objects), `logs` (lines/s of a followed log through our
+// stream vs `kubectl logs -f`).
 // --figures picks figures inside the suites (e.g. start,tree,first,change); --vsix measures another
 // build of the extension (e.g. the main branch's) in the workbench suite.
 import { spawn, spawnSync } from 'node:child_process';

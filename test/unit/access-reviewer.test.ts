@@ -138,21 +138,30 @@ test('menus: the when-clauses of package.json show each action only with its cap
       .filter((c) => !['kubeAtlas.openYaml', 'kubeAtlas.copyName'].includes(c));
   const dep = { metadata: { name: 'web' }, spec: {} };
   const acts = actionsFor(deployments);
-  assert.deepEqual(acts, ['delete', 'patch', 'scale', 'history']);
+  assert.deepEqual(acts, ['delete', 'patch', 'scale', 'history', 'logs']);
   const all = objectContextValue(deployments, dep, accessMarkers(acts, acts.map(() => ({ allowed: true }))));
-  assert.deepEqual(shown(all).sort(), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.rolloutHistory', 'kubeAtlas.rolloutPause', 'kubeAtlas.rolloutRestart', 'kubeAtlas.rolloutStatus', 'kubeAtlas.rolloutUndo', 'kubeAtlas.scale']);
+  assert.deepEqual(shown(all).sort(), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.rolloutHistory', 'kubeAtlas.rolloutPause', 'kubeAtlas.rolloutRestart', 'kubeAtlas.rolloutStatus', 'kubeAtlas.rolloutUndo', 'kubeAtlas.scale', 'kubeAtlas.showWorkloadLogs']);
   const paused = objectContextValue(deployments, { metadata: { name: 'web' }, spec: { paused: true } }, accessMarkers(acts, acts.map(() => ({ allowed: true }))));
   assert.ok(shown(paused).includes('kubeAtlas.rolloutResume') && !shown(paused).includes('kubeAtlas.rolloutPause'));
   // The restricted user: nothing but the read-only status.
   const denied = objectContextValue(deployments, dep, accessMarkers(acts, acts.map(() => ({ allowed: false }))));
   assert.deepEqual(shown(denied), ['kubeAtlas.rolloutStatus']);
   // While the answers are out, nothing that writes is offered.
-  assert.deepEqual(shown(objectContextValue(deployments, dep, accessMarkers(acts, [undefined, undefined, undefined, undefined]) ?? '')), ['kubeAtlas.rolloutStatus']);
+  assert.deepEqual(shown(objectContextValue(deployments, dep, accessMarkers(acts, [undefined, undefined, undefined, undefined, undefined]) ?? '')), ['kubeAtlas.rolloutStatus']);
   // Only scale allowed.
-  const scaleOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: true }, { allowed: false }]));
+  const scaleOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: true }, { allowed: false }, { allowed: false }]));
   assert.deepEqual(shown(scaleOnly).sort(), ['kubeAtlas.rolloutStatus', 'kubeAtlas.scale']);
-  // A pod: edit (it needs patch, like every change to an object) and delete, no workload actions.
+  // A pod: edit (it needs patch, like every change to an object), delete and logs; logs only with `get pods/log`.
   const pa = actionsFor(pods);
-  assert.deepEqual(shown(objectContextValue(pods, { metadata: { name: 'p' } }, accessMarkers(pa, pa.map(() => ({ allowed: true }))))).sort(), ['kubeAtlas.delete', 'kubeAtlas.editObject']);
-  assert.deepEqual(shown(objectContextValue(pods, { metadata: { name: 'p' } }, accessMarkers(pa, pa.map((a) => ({ allowed: a !== 'patch' }))))), ['kubeAtlas.delete']);
+  assert.deepEqual(pa, ['delete', 'patch', 'logs']);
+  assert.deepEqual(actionQuery('logs', pods, 'shop'), { verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: 'shop' });
+  assert.deepEqual(shown(objectContextValue(pods, { metadata: { name: 'p' } }, accessMarkers(pa, pa.map(() => ({ allowed: true }))))).sort(), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
+  assert.deepEqual(shown(objectContextValue(pods, { metadata: { name: 'p' } }, accessMarkers(pa, [{ allowed: true }, { allowed: true }, { allowed: false }]))).sort(), ['kubeAtlas.delete', 'kubeAtlas.editObject']);
+  assert.deepEqual(shown(objectContextValue(pods, { metadata: { name: 'p' } }, accessMarkers(pa, [{ allowed: true }, { allowed: false }, { allowed: true }]))).sort(), ['kubeAtlas.delete', 'kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
+  // Logs of a workload's pods need the same permission.
+  const logsOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: false }, { allowed: false }, { allowed: true }]));
+  assert.deepEqual(shown(logsOnly).sort(), ['kubeAtlas.rolloutStatus', 'kubeAtlas.showWorkloadLogs']);
+  // Container rows carry their pod's markers.
+  assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete:can-logs').sort(), ['kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
+  assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete'), []);
 });
