@@ -288,7 +288,7 @@ async function modelCeiling(c: Cluster, sample: KubeObject): Promise<void> {
     if (!nsNode) throw new Error(`namespace ${ns} not in the model`);
     const workloads = (await model.findChild(nsNode, (x) => x.label === 'Workloads'))!;
     const t = process.hrtime.bigint();
-    // Expanding Workloads starts the cluster-wide pod watch, which the stream server feeds.
+    // Expanding Workloads starts the namespace's pod watch, which the stream server feeds.
     const podsKind = (await model.findChild(workloads, (x) => x.resource?.kind === 'Pod'))!;
     await model.children(podsKind);
     // Like VS Code: every refreshed node is asked for its children again (here, sequentially).
@@ -308,7 +308,9 @@ async function modelCeiling(c: Cluster, sample: KubeObject): Promise<void> {
     const ctxName = clusters.currentContext(undefined)!;
     const st = clusters.session(ctxName)!.state;
     if (st.phase !== 'ready') throw new Error('not connected');
-    const w = clusters.hub.peek(ctxName, st.registry.get('pods')!)!;
+    // The namespace's own pod watch (namespaces are served by namespaced watches), fed by the stream.
+    const w = clusters.hub.peek(ctxName, st.registry.get('pods')!, ns) ?? clusters.hub.peek(ctxName, st.registry.get('pods')!);
+    if (!w) throw new Error(`no pod watch for ${ns}`);
     await waitFor(() => w.resourceVersion === 'done', { what: 'all streamed events processed', timeoutMs: 300_000, intervalMs: 5 });
     // Hand over what the watch and the model still hold in their batching windows, then let the
     // last re-renders finish.

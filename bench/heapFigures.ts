@@ -112,7 +112,9 @@ async function workloadsOpen(c: Cluster, ns: string): Promise<{ perPod: number; 
     fullGc();
     const m1 = mem();
     const after = m1.heapUsed;
-    const pods = stack.clusters.hub.peek(stack.context, stack.registry.get('pods')!)?.store.size ?? Number.NaN;
+    // A namespace is served by its own namespaced watch (a cluster-wide one only if some view runs it).
+    const podType = stack.registry.get('pods')!;
+    const pods = (stack.clusters.hub.peek(stack.context, podType, ns) ?? stack.clusters.hub.peek(stack.context, podType))?.store.size ?? Number.NaN;
     return { perPod: (after - before) / pods, totalMB: (after - before) / MB, watches: stack.clusters.hub.keys().map((k) => k.split('|')[1] ?? k), pods, grown: grew(m0, m1) };
   } finally {
     model.dispose();
@@ -137,7 +139,8 @@ export async function heapFigures(c: Cluster, busyNamespace: string): Promise<vo
     report({ name: `heap per cached pod, ${v.name}`, value: r.perPod, unit: 'bytes', reference: { name: 'whole objects kept', value: whole.perPod } });
     note(`${r.count} pods; list+sync ${Math.round(r.ms)} ms; heapUsed peak during the list +${r.peakMB.toFixed(0)} MB, kept ${((r.perPod * r.count) / MB).toFixed(1)} MB; ${r.grown}`);
   }
-  report({ name: "heap per pod in the cluster, a namespace's Workloads open in the tree", value: wl.perPod, unit: 'bytes', reference: { name: 'pods alone, whole objects', value: whole.perPod } });
+  report({ name: "heap of a namespace's Workloads open in the tree (its namespaced watches, indexes, nodes)", value: wl.totalMB, unit: 'MB' });
+  report({ name: "heap per pod held, a namespace's Workloads open in the tree", value: wl.perPod, unit: 'bytes', reference: { name: 'pods alone, whole objects', value: whole.perPod } });
   note(`${wl.totalMB.toFixed(1)} MB for ${wl.pods} pods: ${wl.watches.length} watches (${wl.watches.join(', ')}), their indexes and the tree's nodes; ${wl.grown} (measured first, in a fresh process)`);
   note('RSS deltas of the variants after the first are those of a process that already grew (V8 keeps the pages it grew into)');
 }
