@@ -15,6 +15,8 @@ import type { BrowseNode } from './kube/tree/nodes';
 import { registerContextCommands } from './ui/commands/contextCommands';
 import { registerObjectCommands } from './ui/commands/objectCommands';
 import { registerDeleteCommand } from './ui/commands/deleteCommand';
+import { registerExecCommands } from './ui/exec/execCommands';
+import { registerPortForwardCommands } from './ui/portforward/portForwardCommands';
 import { registerWorkloadCommands } from './ui/commands/workloadCommands';
 import { ExtensionState } from './ui/extensionState';
 import { outputLogger } from './ui/outputLogger';
@@ -120,6 +122,8 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     ...registerObjectCommands(clusters, model, view),
     ...registerWorkloadCommands({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
     ...registerDeleteCommand({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
+    ...registerPortForwardCommands(clusters),
+    ...registerExecCommands({ clusters, access, view, memento: context.workspaceState, currentContext: () => statusBar.currentContext() }),
     { dispose: () => access.dispose() },
     vscode.commands.registerCommand('kubeAtlas.showOutput', () => output.show()),
     { dispose: () => source.dispose() },

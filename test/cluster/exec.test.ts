@@ -55,10 +55,11 @@ const cluster = useCluster({
   },
 });
 
-/** TLS sockets of this process connected to the API server (ours: channels and the stack's pool). */
+/** HTTP/1.1 TLS sockets of this process to the API server: channels (and idle keep-alive sockets of writes). */
 function apiSockets(port: number): number {
   const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
-  return handles.filter((h) => (h as TLSSocket).remotePort === port && !(h as TLSSocket).destroyed).length;
+  // Channels are HTTP/1.1 upgrades; the transport's shared HTTP/2 session (lists, watches) is not counted.
+  return handles.filter((h) => (h as TLSSocket).remotePort === port && !(h as TLSSocket).destroyed && (h as TLSSocket).alpnProtocol !== 'h2').length;
 }
 
 function collect(): { text: () => string; listener: (s: 'stdout' | 'stderr', t: string) => void; streams: Record<string, string> } {

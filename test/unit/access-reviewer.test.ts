@@ -135,7 +135,7 @@ test('menus: the when-clauses of package.json show each action only with its cap
         return re && new RegExp(re[1]!).test(contextValue);
       })
       .map((m) => m.command)
-      .filter((c) => !['kubeAtlas.openYaml', 'kubeAtlas.copyName'].includes(c));
+      .filter((c) => !['kubeAtlas.openYaml', 'kubeAtlas.copyName', 'kubeAtlas.portForward'].includes(c));
   const dep = { metadata: { name: 'web' }, spec: {} };
   const acts = actionsFor(deployments);
   assert.deepEqual(acts, ['delete', 'patch', 'scale', 'history']);
@@ -153,5 +153,20 @@ test('menus: the when-clauses of package.json show each action only with its cap
   assert.deepEqual(shown(scaleOnly).sort(), ['kubeAtlas.rolloutStatus', 'kubeAtlas.scale']);
   // A pod: delete only.
   const pa = actionsFor(pods);
-  assert.deepEqual(shown(objectContextValue(pods, { metadata: { name: 'p' } }, accessMarkers(pa, pa.map(() => ({ allowed: true }))))), ['kubeAtlas.delete']);
+  assert.deepEqual(pa, ['delete', 'patch', 'exec']);
+  assert.deepEqual(shown(objectContextValue(pods, { metadata: { name: 'p' } }, accessMarkers(pa, pa.map(() => ({ allowed: true }))))).sort(), ['kubeAtlas.delete', 'kubeAtlas.openShell']);
+  assert.deepEqual(actionQuery('exec', pods, 'team-a'), { verb: 'create', group: '', resource: 'pods', subresource: 'exec', namespace: 'team-a' });
+  // Exec denied: no Open Shell on the pod nor on its containers (they carry the pod's markers).
+  const noExec = accessMarkers(pa, [{ allowed: true }, { allowed: true }, { allowed: false }]) ?? '';
+  assert.deepEqual(shown(objectContextValue(pods, { metadata: { name: 'p' } }, noExec)), ['kubeAtlas.delete']);
+  assert.deepEqual(shown(`kubeAtlas.container:exec:logs${noExec}`), []);
+  assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete:can-patch:can-exec'), ['kubeAtlas.openShell']);
+  assert.deepEqual(shown('kubeAtlas.container:init:can-exec'), [], 'no shell in an init container');
+  // Port Forward: on pod and Service rows (the server decides; its refusal is explained).
+  const forwardable = (cv: string) =>
+    pkg.contributes.menus['view/item/context']!.filter((m) => m.command === 'kubeAtlas.portForward' && new RegExp(/viewItem =~ \/(.*)\/$/.exec(m.when ?? '')![1]!).test(cv)).length > 0;
+  assert.deepEqual(
+    ['kubeAtlas.object.pod:logs:exec', 'kubeAtlas.object.service', 'kubeAtlas.object.serviceaccount', 'kubeAtlas.object.deployment:scalable'].map(forwardable),
+    [true, true, false, false],
+  );
 });

@@ -44,7 +44,8 @@ describe('the extension bundle is split so activation loads only what it needs',
     // And their code is not inside it.
     assert.doesNotMatch(text, /class KubeConfig\b/);
     assert.doesNotMatch(text, /class WebSocketServer\b/);
-    assert.ok(text.length < 400_000, `dist/extension.js is ${text.length} bytes`);
+    // Our own code only (unminified test build): undici alone would add ~1 MB.
+    assert.ok(text.length < 450_000, `dist/extension.js is ${text.length} bytes`);
   });
 
   it('dist/clientNode.js loads on its own, shares dist/undici.js, and computes an auth-provider header', async () => {

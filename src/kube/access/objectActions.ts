@@ -12,8 +12,10 @@ import type { AccessDecision, AccessQuery } from './accessTypes';
  * - scale: patch its scale subresource
  * - history: list what holds its revisions (ReplicaSets for Deployments, ControllerRevisions for
  *   StatefulSets and DaemonSets): history and undo read them
+ * - exec: open a shell or run a command in a pod's container (`create pods/exec`, what kubectl's
+ *   exec always needed; container rows carry their pod's markers)
  */
-export type ObjectAction = 'delete' | 'patch' | 'scale' | 'history';
+export type ObjectAction = 'delete' | 'patch' | 'scale' | 'history' | 'exec';
 
 const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
@@ -29,6 +31,7 @@ export function actionsFor(type: ResourceType): ObjectAction[] {
   if (type.verbs.includes('patch')) out.push('patch');
   if (type.scalable) out.push('scale');
   if (hasRollout(type)) out.push('history');
+  if (type.kind === 'Pod' && type.group === '' && type.hasExec) out.push('exec');
   return out;
 }
 
@@ -42,6 +45,8 @@ export function actionQuery(action: ObjectAction, type: Pick<ResourceType, 'kind
     case 'scale':
       // kubectl scale (and we) PATCH the scale subresource.
       return { verb: 'patch', group: type.group, resource: type.plural, subresource: 'scale', namespace: ns };
+    case 'exec':
+      return { verb: 'create', group: '', resource: 'pods', subresource: 'exec', namespace: ns };
     case 'history':
       return { verb: 'list', group: 'apps', resource: type.kind === 'Deployment' ? 'replicasets' : 'controllerrevisions', namespace: ns };
   }

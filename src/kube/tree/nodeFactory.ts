@@ -126,7 +126,8 @@ export function makeContainerNodes(pod: BrowseNode, obj: KubeObject): BrowseNode
       tooltip: `Container ${c.name}${init ? ' (init)' : ''}\nImage: ${c.image ?? '?'}\nState: ${text}`,
       severity: sev,
       icon: 'package',
-      contextValue: init ? 'kubeAtlas.container:init' : 'kubeAtlas.container:exec:logs',
+      // The pod's access markers (`:can-exec`) gate the container's Open Shell like the pod's.
+      contextValue: init ? 'kubeAtlas.container:init' : `kubeAtlas.container:exec:logs${pod.accessMarkers ?? ''}`,
       collapsible: false,
     };
   };
