@@ -12,12 +12,15 @@ import { resolveKubeconfigPaths } from './kube/config/kubeconfigFiles';
 import { createTransport } from './kube/transport/createTransport';
 import { BrowseModel } from './kube/tree/browseModel';
 import type { BrowseNode } from './kube/tree/nodes';
+import { type ActionsApi, registerApplyCommands } from './ui/commands/applyCommands';
 import { registerContextCommands } from './ui/commands/contextCommands';
 import { registerObjectCommands } from './ui/commands/objectCommands';
 import { registerDeleteCommand } from './ui/commands/deleteCommand';
 import { registerExecCommands } from './ui/exec/execCommands';
 import { registerPortForwardCommands } from './ui/portforward/portForwardCommands';
 import { registerWorkloadCommands } from './ui/commands/workloadCommands';
+import { LOGS_SCHEME, LogDocuments } from './ui/logs/logDocuments';
+import { registerLogCommands } from './ui/logs/logCommands';
 import { ExtensionState } from './ui/extensionState';
 import { outputLogger } from './ui/outputLogger';
 import { readSettings, SECTION } from './ui/settings';
@@ -39,8 +42,12 @@ export interface KubeAtlasApi {
   readonly view: vscode.TreeView<BrowseNode>;
   /** What the user may do where (SelfSubjectAccessReview cache). */
   readonly access: AccessReviewer;
+  /** Open log views (their streams). */
+  readonly logs: LogDocuments;
   /** Resolves once the kubeconfig has been read for the first time. */
   readonly ready: Promise<void>;
+  /** Apply and Edit (tests answer their questions through `actions.prompts`). */
+  readonly actions: ActionsApi;
 }
 
 export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
@@ -58,7 +65,9 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   tree.attach(view);
   const statusBar = new ContextStatusBar(clusters, state);
   const yaml = new YamlDocumentProvider(clusters);
+  const logs = new LogDocuments();
   const source = new KubeconfigSource();
+  const actions = registerApplyCommands(clusters, model, view, state, access, () => statusBar.currentContext(), log);
 
   const kubeconfigPaths = (): string[] =>
     resolveKubeconfigPaths({ env: process.env.KUBECONFIG, home: homedir(), extraFiles: settings.kubeconfigFiles, delimiter });
@@ -100,6 +109,8 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     yaml,
     state,
     vscode.workspace.registerTextDocumentContentProvider(YAML_SCHEME, yaml),
+    logs,
+    vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, logs),
     source.onDidChange((m) => void adopt(m)),
     state.onDidChange(() => statusBar.update()),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
@@ -120,10 +131,12 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     }),
     ...registerContextCommands(clusters, model, state, statusBar),
     ...registerObjectCommands(clusters, model, view),
+    ...actions.disposables,
     ...registerWorkloadCommands({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
     ...registerDeleteCommand({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
     ...registerPortForwardCommands(clusters),
     ...registerExecCommands({ clusters, access, view, memento: context.workspaceState, currentContext: () => statusBar.currentContext() }),
+    ...registerLogCommands({ clusters, access, view, documents: logs }),
     { dispose: () => access.dispose() },
     vscode.commands.registerCommand('kubeAtlas.showOutput', () => output.show()),
     { dispose: () => source.dispose() },
@@ -135,7 +148,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   const done = new Date();
   const at = `${done.toTimeString().slice(0, 8)}.${String(done.getMilliseconds()).padStart(3, '0')}`;
   log.info(`Kube Atlas activated in ${Math.round(performance.now() - activateStart)} ms (${evaluated}activate() called ${Math.round(activateStart - bundleEvaluated)} ms after; done at ${at})`);
-  return { clusters, model, tree, view, access, ready };
+  return { clusters, model, tree, view, access, logs, ready, actions: actions.api };
 }
 
 export function deactivate(): void {}

@@ -60,7 +60,7 @@ test('restricted user: reviews say no, the row carries no write markers, SelfSub
     assert.deepEqual([del?.allowed, patch?.allowed, scale?.allowed, history?.allowed], [false, false, false, true], 'only reading ReplicaSets (history) is allowed');
     assert.deepEqual(await access.user(stack.context), { username: 'restricted', groups: ['system:authenticated'] });
     const row = await deploymentRow(model);
-    // Once the answers are in, the row's contextValue has the read marker and no write marker.
+    // Once the answers are in, the row's contextValue has the read marker and no write marker (nor logs: the role has no pods/log).
     await waitFor(() => row.contextValue.includes(':can-history'), { what: 'access markers on the row', timeoutMs: 10_000 });
     assert.equal(row.contextValue, 'kubeAtlas.object.deployment:scalable:restartable:can-history');
   } finally {
@@ -78,7 +78,7 @@ test('admin: every action is marked on the same row', async () => {
   try {
     const row = await deploymentRow(model);
     await waitFor(() => row.contextValue.includes(':can-'), { what: 'access markers', timeoutMs: 10_000 });
-    assert.equal(row.contextValue, 'kubeAtlas.object.deployment:scalable:restartable:can-delete:can-patch:can-scale:can-history');
+    assert.equal(row.contextValue, 'kubeAtlas.object.deployment:scalable:restartable:can-delete:can-patch:can-scale:can-history:can-logs');
   } finally {
     model.dispose();
     access.dispose();

@@ -1,7 +1,9 @@
 // Workload actions in a real VS Code (code-server) against the test cluster, driven like a user:
 // scale a Deployment from its context menu (input box with the current replicas, validation),
 // then restart it (confirmation naming the context) and watch the rollout in the progress
-// notification and on the tree row until it finishes. One code-server for the whole file.
+// notification and on the tree row until it finishes; then follow the logs of all its pods in a
+// live document and see a line written later appear without a click. One code-server for the
+// whole file.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { attachCluster } from '../cluster/cluster.harness';
 import { openWorkbench, type WorkbenchSession } from './harness/session';
 import { waitFor } from './harness/wait';
 import type { Workbench } from './harness/workbench';
@@ -155,3 +158,62 @@ test('Open Shell from a pod row: a terminal named context/namespace/pod/containe
   await wb.screenshot('exec-02-exit-code');
   await wb.terminalType('x'); // "Press any key to close this terminal."
 });
+
+/** The text of the active editor's rendered lines, top to bottom (as Workbench reads the Output panel). */
+async function editorText(): Promise<string> {
+  return wb.page
+    .locator('.editor-instance .monaco-editor .view-lines')
+    .first()
+    .locator('.view-line')
+    .evaluateAll((ls) =>
+      ls
+        .map((l) => ({ top: Number.parseFloat(/top:\s*([-\d.]+)px/.exec(l.getAttribute('style') ?? '')?.[1] ?? '0'), text: (l.textContent ?? '').replace(/\u00a0/g, ' ') }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text)
+        .join('\n'),
+    )
+    .catch(() => '');
+}
+
+test('Show Logs (all pods) on a Deployment: a live document of its pods\' lines, prefixed, and a new line appears without a click', async () => {
+  const { stdout } = await kubectl(['-n', ns, 'get', 'pods', '-l', 'app=web', '--field-selector=status.phase=Running', '-o', 'jsonpath={.items[*].metadata.name}']);
+  await menuAction('web', 5, 'Show Logs (all pods)');
+  const tab = wb.page.locator('.tabs-container .tab', { hasText: 'deployment web.log' });
+  await tab.first().waitFor({ state: 'visible', timeout: 30_000 });
+  await waitFor(async () => /^\[web-[a-z0-9]+-[a-z0-9]+\/web\] /m.test(await editorText()), { what: 'prefixed pod lines in the log document', timeoutMs: 30_000 });
+  await wb.screenshot('actions-05-logs-open');
+
+  const marker = `e2e-log-${Date.now().toString(36)}`;
+  attachCluster(clusterDir ?? '').appendPodLog(marker);
+  const running = stdout.trim().split(/\s+/).filter(Boolean);
+  // Every running pod's stream shows it, at the end of the document the editor keeps in view.
+  await waitFor(
+    async () => {
+      const text = await editorText();
+      return running.every((p) => text.includes(`[${p}/web] ${marker}`));
+    },
+    { what: `${marker} from each of ${running.join(', ')}`, timeoutMs: 30_000 },
+  );
+  await wb.screenshot('actions-06-logs-new-line');
+
+  // The apiserver's own count of log streams it serves: ours, one per pod (nothing else follows logs now).
+  await waitFor(async () => (await logStreamsServed()) === running.length, { what: `${running.length} log streams open on the apiserver`, timeoutMs: 20_000 });
+  await wb.runCommand('Kube Atlas: Stop Following');
+  await waitFor(async () => /— stopped/.test(await editorText()), { what: 'the view says it stopped', timeoutMs: 20_000 });
+  await waitFor(async () => (await logStreamsServed()) === 0, { what: 'Stop Following to release every stream', timeoutMs: 20_000 });
+
+  // Opened again, then its tab closed: closing the document releases the streams too.
+  await menuAction('web', 5, 'Show Logs (all pods)');
+  await waitFor(async () => (await logStreamsServed()) === running.length, { what: 'the streams of the reopened view', timeoutMs: 30_000 });
+  await wb.runCommand('View: Close Editor');
+  await tab.first().waitFor({ state: 'detached', timeout: 20_000 });
+  await waitFor(async () => (await logStreamsServed()) === 0, { what: 'closing the tab to release every stream', timeoutMs: 20_000 });
+});
+
+/** apiserver_longrunning_requests for pods/log: the log streams the apiserver is serving now. */
+async function logStreamsServed(): Promise<number> {
+  if (!clusterDir) throw new Error('KUBE_ATLAS_CLUSTER_DIR must name the test cluster');
+  const { stdout } = await run(join(clusterDir, 'bin', 'kubectl'), [`--kubeconfig=${join(clusterDir, 'kubeconfig')}`, 'get', '--raw', '/metrics'], { maxBuffer: 64 << 20 });
+  const line = stdout.split('\n').find((l) => l.startsWith('apiserver_longrunning_requests{') && l.includes('resource="pods"') && l.includes('subresource="log"'));
+  return Number(line?.split(' ').at(-1) ?? 0);
+}

@@ -1,11 +1,13 @@
 // The extension in a real VS Code (code-server) against the real cluster, driven like a user:
 // the activity-bar view shows the local context, its namespaces, a Deployment with its pods, and a
-// Deployment created from outside with kubectl appears without any click.
+// Deployment created from outside with kubectl appears without any click. Apply: a YAML file of the
+// workspace right-clicked in the Explorer, previewed as a diff, applied, and its objects in the
+// tree; an invalid one, applied from the palette, shows its line in Problems.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { dump, load } from 'js-yaml';
@@ -26,6 +28,10 @@ const ns = `e2e-${Date.now().toString(36)}`;
 // The extension reads a copy of the cluster's kubeconfig, so a test can rewrite it as tools do.
 const kubeconfigDir = mkdtempSync(join(tmpdir(), 'kube-atlas-e2e-kubeconfig-'));
 const kubeconfigCopy = join(kubeconfigDir, 'config');
+// The folder code-server opens, with the manifests the apply tests right-click (written before it
+// starts, as a user's files are there when they open the folder).
+const workspaceDir = mkdtempSync(join(tmpdir(), 'kube-atlas-e2e-workspace-'));
+const manifestsDir = join(workspaceDir, 'manifests');
 
 function kubectl(args: string[]) {
   if (!clusterDir) throw new Error('KUBE_ATLAS_CLUSTER_DIR must name the test cluster (npm test starts one)');
@@ -37,7 +43,14 @@ before(async () => {
   await kubectl(['-n', ns, 'create', 'deployment', 'web', '--image=registry.invalid/web:1', '--replicas=2']);
   const vsix = join(repoRoot, `kube-atlas-${manifest().version}.vsix`);
   writeFileSync(kubeconfigCopy, readFileSync(join(clusterDir ?? '', 'kubeconfig')));
-  cs = await startCodeServer({ vsix, env: { KUBECONFIG: kubeconfigCopy }, settings: { 'kubeAtlas.tree.pageSize': 500 } });
+  mkdirSync(manifestsDir, { recursive: true });
+  writeFileSync(
+    join(manifestsDir, 'shop.yaml'),
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: applied-web\n  namespace: ${ns}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: applied-web}}\n  template:\n    metadata: {labels: {app: applied-web}}\n    spec:\n      containers: [{name: web, image: registry.invalid/web:2}]\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied-settings\n  namespace: ${ns}\ndata: {mode: e2e}\n`,
+  );
+  // Line 8 is indented deeper than its sibling on line 7: js-yaml's "bad indentation of a mapping entry" at line 8.
+  writeFileSync(join(manifestsDir, 'broken.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: never-applied\n  namespace: ${ns}\ndata:\n a: "1"\n  b: "2"\n`);
+  cs = await startCodeServer({ folder: workspaceDir, vsix, env: { KUBECONFIG: kubeconfigCopy }, settings: { 'kubeAtlas.tree.pageSize': 500 } });
   browser = await launchBrowser();
   const { page } = await newPage(browser);
   await page.goto(cs.workbenchUrl());
@@ -50,6 +63,7 @@ after(async () => {
   await cs?.stop();
   await kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
   rmSync(kubeconfigDir, { recursive: true, force: true });
+  rmSync(workspaceDir, { recursive: true, force: true });
 });
 
 /** The extension's own log (the Output channel's file). */
@@ -123,4 +137,56 @@ test('after its kubeconfig entry is rewritten, and after Reconnect Context, the 
   await wb.waitForItem(VIEW, 'after-reconnect', { level: 5, timeoutMs: 15_000 });
   await waitFor(async () => (await wb.treeItems(VIEW)).find((r) => r.label === 'Deployments' && r.level === 4)?.description.startsWith('4'), { what: 'Deployments count 4' });
   await wb.screenshot('05-after-reconnect');
+});
+
+/** Opens the Explorer with the manifests folder expanded; returns the folder pane's title ("Explorer Section: <folder>"). */
+async function showManifests(): Promise<string> {
+  await wb.openView('Explorer');
+  const folderView = `Explorer Section: ${basename(cs.folder)}`;
+  // A click on a folder row opens it (its twistie is not always rendered as a separate target).
+  if (!(await wb.treeItems(folderView)).some((r) => r.label === 'shop.yaml')) await wb.clickItem(folderView, 'manifests');
+  await wb.waitForItem(folderView, 'shop.yaml');
+  return folderView;
+}
+
+test('apply from the explorer: right-click a YAML file → diff preview → Apply → the objects appear in the tree', async () => {
+  const folderView = await showManifests();
+  await wb.contextMenu(folderView, 'shop.yaml', 'Apply to Cluster (Server-Side, Preview First)…');
+  await wb.pickQuickItem(/^kube-atlas-local/);
+  // The preview: VS Code's diff editor, live (nothing) ↔ the server's dry-run result.
+  await waitFor(async () => (await wb.editorTabs()).some((t) => /^kube-atlas-local: live ↔ after apply/.test(t)), { what: 'the preview diff tab' });
+  const diff = wb.page.locator('.part.editor .monaco-diff-editor .modified .view-lines');
+  await waitFor(async () => /applied-web/.test((await diff.textContent()) ?? ''), { what: 'the dry-run result in the diff' });
+  await wb.screenshot('06-apply-preview-diff');
+  await wb.clickEditorAction('Apply Previewed Changes');
+  const done = await wb.waitForNotification(/^Applied 2 of 2 documents to context "kube-atlas-local": 2 created/);
+  assert.equal(done.severity, 'info');
+  await wb.openView('Kube Atlas');
+  await wb.waitForItem(VIEW, 'applied-web', { level: 5, timeoutMs: 15_000 });
+  await waitFor(async () => (await wb.treeItems(VIEW)).find((r) => r.label === 'applied-web' && r.level === 5)?.description.startsWith('1/1'), { what: 'applied-web 1/1 ready', timeoutMs: 60_000 });
+  await wb.screenshot('07-applied-in-tree');
+  const { stdout } = await kubectl(['-n', ns, 'get', 'configmap', 'applied-settings', '-o', 'jsonpath={.data.mode}']);
+  assert.equal(stdout, 'e2e');
+  const { stdout: manager } = await kubectl(['-n', ns, 'get', 'deployment', 'applied-web', '--show-managed-fields', '-o', 'jsonpath={.metadata.managedFields[*].manager}']);
+  assert.match(manager, /\bkube-atlas\b/, 'applied server-side with our field manager');
+});
+
+test('apply an invalid YAML file from the palette (file open in the editor): nothing is applied, Problems shows the line', async () => {
+  const folderView = await showManifests();
+  await wb.clickItem(folderView, 'broken.yaml');
+  await waitFor(async () => (await wb.editorTabs()).some((t) => t.startsWith('broken.yaml')), { what: 'broken.yaml open in the editor' });
+  await wb.runCommand('Kube Atlas: Apply to Cluster (Server-Side, Preview First)…');
+  await wb.pickQuickItem(/^kube-atlas-local/);
+  const failed = await wb.waitForNotification(/Nothing can be applied: every document has errors/);
+  assert.equal(failed.severity, 'error');
+  assert.match(failed.message, /^Preview of 1 document for context "kube-atlas-local": 1 failed\./);
+  const rows = await waitFor(async () => {
+    const r = await wb.problems();
+    return r.some((t) => /YAML syntax error/.test(t)) ? r : undefined;
+  }, { what: 'the YAML error in the Problems view' });
+  const row = rows.find((t) => /YAML syntax error/.test(t))!;
+  assert.match(row, /bad indentation/);
+  assert.match(row, /\[Ln 8, Col 1\]/, `the error points at its line: ${row}`);
+  await wb.screenshot('08-apply-invalid-problems');
+  await assert.rejects(kubectl(['-n', ns, 'get', 'configmap', 'never-applied']), /NotFound|not found/);
 });

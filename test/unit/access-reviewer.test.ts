@@ -138,30 +138,40 @@ test('menus: the when-clauses of package.json show each action only with its cap
       .filter((c) => !['kubeAtlas.openYaml', 'kubeAtlas.copyName', 'kubeAtlas.portForward'].includes(c));
   const dep = { metadata: { name: 'web' }, spec: {} };
   const acts = actionsFor(deployments);
-  assert.deepEqual(acts, ['delete', 'patch', 'scale', 'history']);
+  assert.deepEqual(acts, ['delete', 'patch', 'scale', 'history', 'logs']);
   const all = objectContextValue(deployments, dep, accessMarkers(acts, acts.map(() => ({ allowed: true }))));
-  assert.deepEqual(shown(all).sort(), ['kubeAtlas.delete', 'kubeAtlas.rolloutHistory', 'kubeAtlas.rolloutPause', 'kubeAtlas.rolloutRestart', 'kubeAtlas.rolloutStatus', 'kubeAtlas.rolloutUndo', 'kubeAtlas.scale']);
+  assert.deepEqual(shown(all).sort(), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.rolloutHistory', 'kubeAtlas.rolloutPause', 'kubeAtlas.rolloutRestart', 'kubeAtlas.rolloutStatus', 'kubeAtlas.rolloutUndo', 'kubeAtlas.scale', 'kubeAtlas.showWorkloadLogs']);
   const paused = objectContextValue(deployments, { metadata: { name: 'web' }, spec: { paused: true } }, accessMarkers(acts, acts.map(() => ({ allowed: true }))));
   assert.ok(shown(paused).includes('kubeAtlas.rolloutResume') && !shown(paused).includes('kubeAtlas.rolloutPause'));
   // The restricted user: nothing but the read-only status.
   const denied = objectContextValue(deployments, dep, accessMarkers(acts, acts.map(() => ({ allowed: false }))));
   assert.deepEqual(shown(denied), ['kubeAtlas.rolloutStatus']);
   // While the answers are out, nothing that writes is offered.
-  assert.deepEqual(shown(objectContextValue(deployments, dep, accessMarkers(acts, [undefined, undefined, undefined, undefined]) ?? '')), ['kubeAtlas.rolloutStatus']);
+  assert.deepEqual(shown(objectContextValue(deployments, dep, accessMarkers(acts, [undefined, undefined, undefined, undefined, undefined]) ?? '')), ['kubeAtlas.rolloutStatus']);
   // Only scale allowed.
-  const scaleOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: true }, { allowed: false }]));
+  const scaleOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: true }, { allowed: false }, { allowed: false }]));
   assert.deepEqual(shown(scaleOnly).sort(), ['kubeAtlas.rolloutStatus', 'kubeAtlas.scale']);
-  // A pod: delete only.
+  // A pod: edit (it needs patch, like every change to an object), delete and logs; logs only with `get pods/log`.
   const pa = actionsFor(pods);
-  assert.deepEqual(pa, ['delete', 'patch', 'exec']);
-  assert.deepEqual(shown(objectContextValue(pods, { metadata: { name: 'p' } }, accessMarkers(pa, pa.map(() => ({ allowed: true }))))).sort(), ['kubeAtlas.delete', 'kubeAtlas.openShell']);
+  assert.deepEqual(pa, ['delete', 'patch', 'logs', 'exec']);
+  assert.deepEqual(actionQuery('logs', pods, 'shop'), { verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: 'shop' });
   assert.deepEqual(actionQuery('exec', pods, 'team-a'), { verb: 'create', group: '', resource: 'pods', subresource: 'exec', namespace: 'team-a' });
+  const podMenu = (allowed: boolean[]) => shown(objectContextValue(pods, { metadata: { name: 'p' } }, accessMarkers(pa, allowed.map((a) => ({ allowed: a }))))).sort();
+  assert.deepEqual(podMenu([true, true, true, true]), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.openShell', 'kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
+  assert.deepEqual(podMenu([true, true, false, true]), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.openShell']);
+  assert.deepEqual(podMenu([true, false, true, true]), ['kubeAtlas.delete', 'kubeAtlas.openShell', 'kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
   // Exec denied: no Open Shell on the pod nor on its containers (they carry the pod's markers).
-  const noExec = accessMarkers(pa, [{ allowed: true }, { allowed: true }, { allowed: false }]) ?? '';
-  assert.deepEqual(shown(objectContextValue(pods, { metadata: { name: 'p' } }, noExec)), ['kubeAtlas.delete']);
-  assert.deepEqual(shown(`kubeAtlas.container:exec:logs${noExec}`), []);
+  assert.deepEqual(podMenu([true, true, true, false]), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
+  const noExec = accessMarkers(pa, [{ allowed: true }, { allowed: true }, { allowed: true }, { allowed: false }]) ?? '';
+  assert.deepEqual(shown(`kubeAtlas.container:exec:logs${noExec}`).sort(), ['kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
   assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete:can-patch:can-exec'), ['kubeAtlas.openShell']);
-  assert.deepEqual(shown('kubeAtlas.container:init:can-exec'), [], 'no shell in an init container');
+  assert.deepEqual(shown('kubeAtlas.container:init:logs:can-exec'), [], 'no shell in an init container');
+  // Logs of a workload's pods need the same permission.
+  const logsOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: false }, { allowed: false }, { allowed: true }]));
+  assert.deepEqual(shown(logsOnly).sort(), ['kubeAtlas.rolloutStatus', 'kubeAtlas.showWorkloadLogs']);
+  // Container rows carry their pod's markers.
+  assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete:can-logs').sort(), ['kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
+  assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete'), []);
   // Port Forward: on pod and Service rows (the server decides; its refusal is explained).
   const forwardable = (cv: string) =>
     pkg.contributes.menus['view/item/context']!.filter((m) => m.command === 'kubeAtlas.portForward' && new RegExp(/viewItem =~ \/(.*)\/$/.exec(m.when ?? '')![1]!).test(cv)).length > 0;

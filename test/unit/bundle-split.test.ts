@@ -44,8 +44,9 @@ describe('the extension bundle is split so activation loads only what it needs',
     // And their code is not inside it.
     assert.doesNotMatch(text, /class KubeConfig\b/);
     assert.doesNotMatch(text, /class WebSocketServer\b/);
-    // Our own code only (unminified test build): undici alone would add ~1 MB.
-    assert.ok(text.length < 450_000, `dist/extension.js is ${text.length} bytes`);
+    // A tripwire for either of them coming back whole (undici alone is ~1.1 MB unminified): the
+    // bundle's own size grows with features, and its load time is what the bench measures.
+    assert.ok(text.length < 800_000, `dist/extension.js is ${text.length} bytes`);
   });
 
   it('dist/clientNode.js loads on its own, shares dist/undici.js, and computes an auth-provider header', async () => {

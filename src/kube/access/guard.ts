@@ -11,11 +11,19 @@ export async function guardAction<T>(reviewer: AccessReviewer, context: string, 
   try {
     return await run();
   } catch (e) {
-    if (!(e instanceof KubeApiError) || e.status !== 403) throw e;
-    for (const q of needs) {
-      const d = await reviewer.review(context, q, { fresh: true });
-      if (d.allowed === false) throw await reviewer.deniedError(context, q, d);
-    }
-    throw e;
+    throw await explainForbidden(reviewer, context, needs, e);
   }
+}
+
+/**
+ * For an error an action got: a 403 becomes the error naming the first of `needs` that a fresh
+ * review denies (the menus learn it too); anything else, or a 403 no review explains, is returned as it is.
+ */
+export async function explainForbidden(reviewer: AccessReviewer, context: string, needs: readonly AccessQuery[], e: unknown): Promise<unknown> {
+  if (!(e instanceof KubeApiError) || e.status !== 403) return e;
+  for (const q of needs) {
+    const d = await reviewer.review(context, q, { fresh: true });
+    if (d.allowed === false) return reviewer.deniedError(context, q, d);
+  }
+  return e;
 }

@@ -14,14 +14,22 @@ import type { AccessDecision, AccessQuery } from './accessTypes';
  *   StatefulSets and DaemonSets): history and undo read them
  * - exec: open a shell or run a command in a pod's container (`create pods/exec`, what kubectl's
  *   exec always needed; container rows carry their pod's markers)
+ * - logs: read the logs of its pods (`get pods/log`): a pod's own, or a workload's pods'
  */
-export type ObjectAction = 'delete' | 'patch' | 'scale' | 'history' | 'exec';
+export type ObjectAction = 'delete' | 'patch' | 'scale' | 'history' | 'logs' | 'exec';
 
 const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
 /** Kinds with a rollout (status, restart, history, undo): the apps/v1 workloads kubectl supports. */
 export function hasRollout(type: Pick<ResourceType, 'kind' | 'group'>): boolean {
   return type.group === 'apps' && ROLLOUT_KINDS.has(type.kind);
+}
+
+const POD_OWNER_KINDS: Readonly<Record<string, string>> = { Deployment: 'apps', StatefulSet: 'apps', DaemonSet: 'apps', ReplicaSet: 'apps', Job: 'batch' };
+
+/** Kinds whose pods' logs the tree offers: pods, and the workloads whose selector finds their pods. */
+export function hasPodLogs(type: Pick<ResourceType, 'kind' | 'group' | 'hasLogs'>): boolean {
+  return type.hasLogs || POD_OWNER_KINDS[type.kind] === type.group;
 }
 
 /** The actions the tree offers on objects of this kind (before asking whether they are allowed). */
@@ -31,6 +39,7 @@ export function actionsFor(type: ResourceType): ObjectAction[] {
   if (type.verbs.includes('patch')) out.push('patch');
   if (type.scalable) out.push('scale');
   if (hasRollout(type)) out.push('history');
+  if (hasPodLogs(type)) out.push('logs');
   if (type.kind === 'Pod' && type.group === '' && type.hasExec) out.push('exec');
   return out;
 }
@@ -49,6 +58,9 @@ export function actionQuery(action: ObjectAction, type: Pick<ResourceType, 'kind
       return { verb: 'create', group: '', resource: 'pods', subresource: 'exec', namespace: ns };
     case 'history':
       return { verb: 'list', group: 'apps', resource: type.kind === 'Deployment' ? 'replicasets' : 'controllerrevisions', namespace: ns };
+    case 'logs':
+      // kubectl logs (and we) GET the pods' log subresource, whatever object the logs were asked of.
+      return { verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: ns };
   }
 }
 

@@ -126,8 +126,9 @@ export function makeContainerNodes(pod: BrowseNode, obj: KubeObject): BrowseNode
       tooltip: `Container ${c.name}${init ? ' (init)' : ''}\nImage: ${c.image ?? '?'}\nState: ${text}`,
       severity: sev,
       icon: 'package',
-      // The pod's access markers (`:can-exec`) gate the container's Open Shell like the pod's.
-      contextValue: init ? 'kubeAtlas.container:init' : `kubeAtlas.container:exec:logs${pod.accessMarkers ?? ''}`,
+      // The pod's access markers (`:can-logs`, `:can-exec`…) apply to its containers: the menus read them
+      // here too (Open Shell is offered on `container:exec` rows only, never on init containers).
+      contextValue: `${init ? 'kubeAtlas.container:init:logs' : 'kubeAtlas.container:exec:logs'}${pod.accessMarkers ?? ''}`,
       collapsible: false,
     };
   };

@@ -84,9 +84,14 @@ export class ApiClient {
 
   /** POST that treats 409 AlreadyExists as success, so seeding and setup are re-runnable. */
   async create(path: string, body: unknown): Promise<void> {
-    const res = await this.request('POST', path, body);
-    if (res.status === 409 || (res.status >= 200 && res.status < 300)) return;
-    throw new Error(`POST ${path} answered ${res.status}: ${res.text.slice(0, 500)}`);
+    // A loaded apiserver answers 504 (its request deadline: the object may exist anyway, then the
+    // retry gets 409), 429 or 503: retry a few times, so a 20,000-pod seed survives a busy machine.
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.request('POST', path, body);
+      if (res.status === 409 || (res.status >= 200 && res.status < 300)) return;
+      if (![429, 503, 504].includes(res.status) || attempt === 5) throw new Error(`POST ${path} answered ${res.status}: ${res.text.slice(0, 500)}`);
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
   }
 
   /**

@@ -380,6 +380,26 @@ export class Workbench {
     return best?.el ?? null;
   }
 
+  /** Clicks the action titled `title` in the active editor's title bar (e.g. a diff editor's). */
+  async clickEditorAction(title: string, timeoutMs = this.defaultTimeoutMs): Promise<void> {
+    const action = this.page.locator(`.part.editor .editor-group-container.active .editor-actions .action-label[aria-label^=${cssString(title)}]`).first();
+    await action.waitFor({ state: 'visible', timeout: timeoutMs });
+    await action.click();
+  }
+
+  /** Titles of the editor tabs, in order. */
+  async editorTabs(): Promise<string[]> {
+    return this.page.locator('.part.editor .tab').evaluateAll((tabs) => tabs.map((t) => t.getAttribute('aria-label') ?? ''));
+  }
+
+  /** The rows of the Problems view (focused from the palette), as their text reads: message, source, `[Ln N, Col M]`. */
+  async problems(): Promise<string[]> {
+    const panel = this.page.locator('.part.panel .markers-panel');
+    if (!(await panel.isVisible())) await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+    await panel.waitFor({ state: 'visible', timeout: this.defaultTimeoutMs });
+    return panel.locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\s+/g, ' ').trim()));
+  }
+
   /** A PNG in .test-artifacts/screenshots/ (git-ignored; CI keeps the folder). Returns its path. */
   async screenshot(name: string): Promise<string> {
     const path = join(artifactsDir('screenshots'), `${name.replace(/[^\w.-]+/g, '-')}.png`);
