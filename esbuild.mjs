@@ -6,6 +6,7 @@
 //   dist/extension.js   our code (~100 KB): what activate() runs
 //   dist/undici.js      the HTTP client, required when the first transport is made (after activation)
 //   dist/clientNode.js  @kubernetes/client-node, required only for legacy auth-provider (OIDC) users
+//   dist/ws.js          the WebSocket client, required when the first exec/port-forward channel opens
 // Requiring the single 1.3 MB bundle took ~80 ms in Node 24, most of it parsing and undici's
 // top-level code (bench/activation: `npm run bench -- activation`).
 import { build as esbuild, context } from 'esbuild';
@@ -72,7 +73,7 @@ function importedNames(pkg) {
 }
 
 /** Files of dist/ that the .vsix must carry (scripts/package.mjs checks .vscodeignore keeps them). */
-export const DIST_BUNDLES = ['extension.js', 'undici.js', 'clientNode.js'];
+export const DIST_BUNDLES = ['extension.js', 'undici.js', 'clientNode.js', 'ws.js'];
 
 export function buildConfigs({ production = false } = {}) {
   const testEntries = [
@@ -87,7 +88,7 @@ export function buildConfigs({ production = false } = {}) {
       outdir: join(root, 'dist'),
       minify: production,
       sourcemap: !production,
-      plugins: [sibling({ undici: 'undici.js', '@kubernetes/client-node': 'clientNode.js' })],
+      plugins: [sibling({ undici: 'undici.js', '@kubernetes/client-node': 'clientNode.js', ws: 'ws.js' })],
       // src/extension.ts logs how long evaluating the bundle took (from here to its own code).
       banner: { js: '"use strict";\nvar __kubeAtlasBundleStart = performance.now();' },
     },
@@ -95,6 +96,15 @@ export function buildConfigs({ production = false } = {}) {
       ...common,
       stdin: { contents: "module.exports = require('undici');", resolveDir: root, sourcefile: 'undici-bundle.js' },
       outfile: join(root, 'dist/undici.js'),
+      minify: production,
+      sourcemap: !production,
+    },
+    {
+      ...common,
+      // ws's optional native speed-ups are looked up in try/catch; without them it is pure JS.
+      external: [...common.external, 'bufferutil', 'utf-8-validate'],
+      stdin: { contents: "module.exports = require('ws');", resolveDir: root, sourcefile: 'ws-bundle.js' },
+      outfile: join(root, 'dist/ws.js'),
       minify: production,
       sourcemap: !production,
     },

@@ -16,6 +16,8 @@ import { type ActionsApi, registerApplyCommands } from './ui/commands/applyComma
 import { registerContextCommands } from './ui/commands/contextCommands';
 import { registerObjectCommands } from './ui/commands/objectCommands';
 import { registerDeleteCommand } from './ui/commands/deleteCommand';
+import { registerExecCommands } from './ui/exec/execCommands';
+import { registerPortForwardCommands } from './ui/portforward/portForwardCommands';
 import { registerWorkloadCommands } from './ui/commands/workloadCommands';
 import { LOGS_SCHEME, LogDocuments } from './ui/logs/logDocuments';
 import { registerLogCommands } from './ui/logs/logCommands';
@@ -132,6 +134,8 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     ...actions.disposables,
     ...registerWorkloadCommands({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
     ...registerDeleteCommand({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
+    ...registerPortForwardCommands(clusters),
+    ...registerExecCommands({ clusters, access, view, memento: context.workspaceState, currentContext: () => statusBar.currentContext() }),
     ...registerLogCommands({ clusters, access, view, documents: logs }),
     { dispose: () => access.dispose() },
     vscode.commands.registerCommand('kubeAtlas.showOutput', () => output.show()),

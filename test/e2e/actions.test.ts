@@ -6,6 +6,8 @@
 // whole file.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -29,6 +31,10 @@ function kubectl(args: string[]) {
 before(async () => {
   await kubectl(['create', 'namespace', ns]);
   await kubectl(['-n', ns, 'create', 'deployment', 'web', '--image=registry.invalid/web:1', '--replicas=2']);
+  // A lone pod for the shell tests (KWOK runs exec commands on this host, with a real TTY).
+  const podFile = join(tmpdir(), `${ns}-shell-pod.json`);
+  writeFileSync(podFile, JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'shell-pod', namespace: ns }, spec: { nodeName: 'kwok-node-0', containers: [{ name: 'main', image: 'registry.invalid/x:1' }] } }));
+  await kubectl(['apply', '-f', podFile]);
   session = await openWorkbench({ env: { KUBECONFIG: join(clusterDir ?? '', 'kubeconfig') }, settings: { 'kubeAtlas.tree.pageSize': 500 } });
   wb = session.wb;
 });
@@ -126,6 +132,31 @@ test('restart from the tree: confirmation naming the context, then the rollout i
   await wb.screenshot('actions-04-rolled-out');
   const { stdout } = await kubectl(['-n', ns, 'get', 'deployment', 'web', '-o', 'jsonpath={.spec.template.metadata.annotations}']);
   assert.match(stdout, /kubectl\.kubernetes\.io\/restartedAt/);
+});
+
+test('Open Shell from a pod row: a terminal named context/namespace/pod/container, output read back, the exit code shown', async () => {
+  await wb.expand(VIEW, 'Pods', 4);
+  await waitFor(async () => (await row('shell-pod', 5))?.description.startsWith('Running'), { what: 'shell-pod Running', timeoutMs: 60_000 });
+  await menuAction('shell-pod', 5, 'Open Shell');
+  const name = `kube-atlas-local/${ns}/shell-pod/main`;
+  await waitFor(async () => (await wb.page.locator('.part.panel .terminal-tabs-entry, .part.panel .single-terminal-tab, .part.panel .terminal-tab').allTextContents()).some((t) => t.includes(name)) || (await wb.page.locator(`[aria-label*="${name}"]`).count()) > 0, {
+    what: `a terminal named ${name}`,
+    timeoutMs: 30_000,
+  });
+  await wb.waitForTerminalText(/Connecting to kube-atlas-local/, 30_000);
+  // The shell is up once it answers; KWOK's TTY echoes what we type.
+  await waitFor(
+    async () => {
+      await wb.terminalType('echo hello-$((6*7))\n');
+      return (await wb.terminalText()).includes('hello-42');
+    },
+    { what: 'hello-42 in the terminal', timeoutMs: 30_000, intervalMs: 1_500 },
+  );
+  await wb.screenshot('exec-01-shell-output');
+  await wb.terminalType('exit 3\n');
+  await wb.waitForTerminalText(/The shell exited with code 3\./, 30_000);
+  await wb.screenshot('exec-02-exit-code');
+  await wb.terminalType('x'); // "Press any key to close this terminal."
 });
 
 /** The text of the active editor's rendered lines, top to bottom (as Workbench reads the Output panel). */

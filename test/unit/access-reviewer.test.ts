@@ -135,7 +135,7 @@ test('menus: the when-clauses of package.json show each action only with its cap
         return re && new RegExp(re[1]!).test(contextValue);
       })
       .map((m) => m.command)
-      .filter((c) => !['kubeAtlas.openYaml', 'kubeAtlas.copyName'].includes(c));
+      .filter((c) => !['kubeAtlas.openYaml', 'kubeAtlas.copyName', 'kubeAtlas.portForward'].includes(c));
   const dep = { metadata: { name: 'web' }, spec: {} };
   const acts = actionsFor(deployments);
   assert.deepEqual(acts, ['delete', 'patch', 'scale', 'history', 'logs']);
@@ -153,15 +153,30 @@ test('menus: the when-clauses of package.json show each action only with its cap
   assert.deepEqual(shown(scaleOnly).sort(), ['kubeAtlas.rolloutStatus', 'kubeAtlas.scale']);
   // A pod: edit (it needs patch, like every change to an object), delete and logs; logs only with `get pods/log`.
   const pa = actionsFor(pods);
-  assert.deepEqual(pa, ['delete', 'patch', 'logs']);
+  assert.deepEqual(pa, ['delete', 'patch', 'logs', 'exec']);
   assert.deepEqual(actionQuery('logs', pods, 'shop'), { verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: 'shop' });
-  assert.deepEqual(shown(objectContextValue(pods, { metadata: { name: 'p' } }, accessMarkers(pa, pa.map(() => ({ allowed: true }))))).sort(), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
-  assert.deepEqual(shown(objectContextValue(pods, { metadata: { name: 'p' } }, accessMarkers(pa, [{ allowed: true }, { allowed: true }, { allowed: false }]))).sort(), ['kubeAtlas.delete', 'kubeAtlas.editObject']);
-  assert.deepEqual(shown(objectContextValue(pods, { metadata: { name: 'p' } }, accessMarkers(pa, [{ allowed: true }, { allowed: false }, { allowed: true }]))).sort(), ['kubeAtlas.delete', 'kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
+  assert.deepEqual(actionQuery('exec', pods, 'team-a'), { verb: 'create', group: '', resource: 'pods', subresource: 'exec', namespace: 'team-a' });
+  const podMenu = (allowed: boolean[]) => shown(objectContextValue(pods, { metadata: { name: 'p' } }, accessMarkers(pa, allowed.map((a) => ({ allowed: a }))))).sort();
+  assert.deepEqual(podMenu([true, true, true, true]), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.openShell', 'kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
+  assert.deepEqual(podMenu([true, true, false, true]), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.openShell']);
+  assert.deepEqual(podMenu([true, false, true, true]), ['kubeAtlas.delete', 'kubeAtlas.openShell', 'kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
+  // Exec denied: no Open Shell on the pod nor on its containers (they carry the pod's markers).
+  assert.deepEqual(podMenu([true, true, true, false]), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
+  const noExec = accessMarkers(pa, [{ allowed: true }, { allowed: true }, { allowed: true }, { allowed: false }]) ?? '';
+  assert.deepEqual(shown(`kubeAtlas.container:exec:logs${noExec}`).sort(), ['kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
+  assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete:can-patch:can-exec'), ['kubeAtlas.openShell']);
+  assert.deepEqual(shown('kubeAtlas.container:init:logs:can-exec'), [], 'no shell in an init container');
   // Logs of a workload's pods need the same permission.
   const logsOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: false }, { allowed: false }, { allowed: true }]));
   assert.deepEqual(shown(logsOnly).sort(), ['kubeAtlas.rolloutStatus', 'kubeAtlas.showWorkloadLogs']);
   // Container rows carry their pod's markers.
   assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete:can-logs').sort(), ['kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
   assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete'), []);
+  // Port Forward: on pod and Service rows (the server decides; its refusal is explained).
+  const forwardable = (cv: string) =>
+    pkg.contributes.menus['view/item/context']!.filter((m) => m.command === 'kubeAtlas.portForward' && new RegExp(/viewItem =~ \/(.*)\/$/.exec(m.when ?? '')![1]!).test(cv)).length > 0;
+  assert.deepEqual(
+    ['kubeAtlas.object.pod:logs:exec', 'kubeAtlas.object.service', 'kubeAtlas.object.serviceaccount', 'kubeAtlas.object.deployment:scalable'].map(forwardable),
+    [true, true, false, false],
+  );
 });

@@ -30,18 +30,20 @@ function loadedBy(file: string): string[] {
 }
 
 describe('the extension bundle is split so activation loads only what it needs', () => {
-  it('the build wrote the three bundles', () => {
-    for (const f of ['extension.js', 'undici.js', 'clientNode.js']) assert.ok(existsSync(join(dist, f)), `dist/${f} exists`);
+  it('the build wrote the four bundles', () => {
+    for (const f of ['extension.js', 'undici.js', 'clientNode.js', 'ws.js']) assert.ok(existsSync(join(dist, f)), `dist/${f} exists`);
   });
 
-  it('requiring dist/extension.js loads neither undici.js nor clientNode.js', () => {
+  it('requiring dist/extension.js loads none of undici.js, clientNode.js, ws.js', () => {
     assert.deepEqual(loadedBy(join(dist, 'extension.js')), ['extension.js']);
     const text = readFileSync(join(dist, 'extension.js'), 'utf8');
     // They are required from the bundle by these relative names (so the .vsix must carry them).
     assert.match(text, /require\("\.\/undici\.js"\)/);
     assert.match(text, /require\("\.\/clientNode\.js"\)/);
+    assert.match(text, /require\("\.\/ws\.js"\)/);
     // And their code is not inside it.
     assert.doesNotMatch(text, /class KubeConfig\b/);
+    assert.doesNotMatch(text, /class WebSocketServer\b/);
     // A tripwire for either of them coming back whole (undici alone is ~1.1 MB unminified): the
     // bundle's own size grows with features, and its load time is what the bench measures.
     assert.ok(text.length < 800_000, `dist/extension.js is ${text.length} bytes`);

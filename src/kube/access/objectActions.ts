@@ -12,9 +12,11 @@ import type { AccessDecision, AccessQuery } from './accessTypes';
  * - scale: patch its scale subresource
  * - history: list what holds its revisions (ReplicaSets for Deployments, ControllerRevisions for
  *   StatefulSets and DaemonSets): history and undo read them
+ * - exec: open a shell or run a command in a pod's container (`create pods/exec`, what kubectl's
+ *   exec always needed; container rows carry their pod's markers)
  * - logs: read the logs of its pods (`get pods/log`): a pod's own, or a workload's pods'
  */
-export type ObjectAction = 'delete' | 'patch' | 'scale' | 'history' | 'logs';
+export type ObjectAction = 'delete' | 'patch' | 'scale' | 'history' | 'logs' | 'exec';
 
 const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
@@ -38,6 +40,7 @@ export function actionsFor(type: ResourceType): ObjectAction[] {
   if (type.scalable) out.push('scale');
   if (hasRollout(type)) out.push('history');
   if (hasPodLogs(type)) out.push('logs');
+  if (type.kind === 'Pod' && type.group === '' && type.hasExec) out.push('exec');
   return out;
 }
 
@@ -51,6 +54,8 @@ export function actionQuery(action: ObjectAction, type: Pick<ResourceType, 'kind
     case 'scale':
       // kubectl scale (and we) PATCH the scale subresource.
       return { verb: 'patch', group: type.group, resource: type.plural, subresource: 'scale', namespace: ns };
+    case 'exec':
+      return { verb: 'create', group: '', resource: 'pods', subresource: 'exec', namespace: ns };
     case 'history':
       return { verb: 'list', group: 'apps', resource: type.kind === 'Deployment' ? 'replicasets' : 'controllerrevisions', namespace: ns };
     case 'logs':

@@ -4,6 +4,8 @@
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { ClusterEntry, UserEntry } from '../config/types';
+import type { ChannelRequest, ChannelSocket } from './channel/channelSocket';
+import { dialWebSocket } from './channel/webSocketDial';
 import { deadline, raceAbort } from './deadline';
 import { createDispatcher } from './dispatcherFactory';
 import { probeHttp2 } from './http2Probe';
@@ -99,6 +101,50 @@ export class HttpTransport implements KubeTransport {
       }
     }.call(this);
     return lines;
+  }
+
+  /**
+   * A WebSocket for exec/attach/port-forward, with this context's TLS material, credentials
+   * (one retry after a 401 when fresh ones may help) and impersonation headers. Always HTTP/1.1
+   * (the upgrade needs it) on its own socket, which lives as long as the channel.
+   */
+  async openChannel(req: ChannelRequest): Promise<ChannelSocket> {
+    const desc = describeRequest({ method: 'POST', path: req.path });
+    if (this.closed) throw new KubeApiError(`${describeForHumans(desc)} failed: the connection was closed`, { kind: 'aborted' });
+    if (this.target.cluster.proxyUrl) {
+      throw new KubeApiError(`${describeForHumans(desc)} failed: exec and port-forward through a proxy-url are not supported yet`, {
+        kind: 'network',
+        hint: `Cluster "${this.target.cluster.name}" in ${this.target.cluster.file} sets proxy-url; use kubectl for this cluster meanwhile.`,
+      });
+    }
+    const url = new URL(this.target.cluster.server);
+    url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
+    const target = `${url.origin}${this.basePath}${req.path}${req.query ? `?${req.query}` : ''}`;
+    const d = deadline(req.signal, req.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const auth = await raceAbort(this.auth.current(), d.signal);
+        const tls = await raceAbort(this.tlsMaterial(), d.signal);
+        const headers = { 'user-agent': this.options.userAgent ?? 'kube-atlas', ...auth.headers };
+        const result = await dialWebSocket({ url: target, protocols: req.protocols, headers, tls, clientCert: auth.clientCert, signal: d.signal, timeoutMs: req.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS });
+        if (!('refused' in result)) return result;
+        if (result.status === 401 && attempt === 0 && (await this.auth.rejected(auth))) continue;
+        throw httpStatusError({
+          status: result.status,
+          body: result.body,
+          retryAfter: result.retryAfter,
+          request: desc,
+          server: this.server,
+          auth: this.auth.kind,
+          execCommand: this.auth.execCommand,
+        });
+      }
+    } catch (e) {
+      const timedOut = d.timedOut() || /handshake has timed out/i.test((e as Error)?.message ?? '');
+      throw this.failure(e, desc, d.signal, timedOut);
+    } finally {
+      d.dispose();
+    }
   }
 
   /** 'h2' once the server negotiated HTTP/2 (requests then share a few connections), else 'http/1.1'. */

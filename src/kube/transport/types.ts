@@ -3,6 +3,7 @@
 // real implementation can own connection reuse (one dispatcher per cluster) and credentials.
 
 import { redact } from '../util/redact';
+import type { ChannelRequest, ChannelSocket } from './channel/channelSocket';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -102,6 +103,11 @@ export interface KubeTransport {
    * connection (over HTTP/2 all streams share one). Optional for fakes.
    */
   checkConnection?(timeoutMs?: number): Promise<void>;
+  /**
+   * A WebSocket channel (exec, attach, port-forward) with this context's credentials; rejects
+   * with KubeApiError when the server refuses the upgrade (401/403/404/400…). Optional for fakes.
+   */
+  openChannel?(req: ChannelRequest): Promise<ChannelSocket>;
   /** Closes pooled connections. */
   close(): Promise<void>;
 }

@@ -126,7 +126,8 @@ export function makeContainerNodes(pod: BrowseNode, obj: KubeObject): BrowseNode
       tooltip: `Container ${c.name}${init ? ' (init)' : ''}\nImage: ${c.image ?? '?'}\nState: ${text}`,
       severity: sev,
       icon: 'package',
-      // The pod's access markers (`:can-logs`…) apply to its containers: the menus read them here too.
+      // The pod's access markers (`:can-logs`, `:can-exec`…) apply to its containers: the menus read them
+      // here too (Open Shell is offered on `container:exec` rows only, never on init containers).
       contextValue: `${init ? 'kubeAtlas.container:init:logs' : 'kubeAtlas.container:exec:logs'}${pod.accessMarkers ?? ''}`,
       collapsible: false,
     };
