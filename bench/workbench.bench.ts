@@ -98,12 +98,27 @@ function activatedAt(s: WorkbenchSession): number | undefined {
 }
 
 /** RSS once it stops moving (two reads 500 ms apart within 1 MiB), or after 20 s. */
-async function settledRss(pid: number): Promise<number> {
-  let last = rssMiB(pid);
+/**
+ * The extension host's RSS once it stops moving. The host is looked up again on every read: if it
+ * was restarted meanwhile (code-server does when the browser reconnects), the figure says so.
+ */
+async function settledRss(s: WorkbenchSession, pid: number): Promise<number> {
+  const read = (): number => {
+    try {
+      return rssMiB(pid);
+    } catch {
+      const now = extensionHostPid(s.server);
+      if (!now) throw new Error('the extension host is gone');
+      note(`the extension host was restarted (pid ${pid} → ${now}): this run's RSS growth is not comparable`);
+      pid = now;
+      return rssMiB(pid);
+    }
+  };
+  let last = read();
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     await pause(500);
-    const now = rssMiB(pid);
+    const now = read();
     if (Math.abs(now - last) < 1) return now;
     last = now;
   }
@@ -182,7 +197,7 @@ async function firstOpenRun(c: Cluster, ns: string, vsixPath: string, withSocket
     const started = logTime(s, 'exthost', /_doActivateExtension kube-atlas\.kube-atlas\b/);
     const host = extensionHostPid(s.server);
     if (!host) throw new Error('no extension host process found');
-    const rssBefore = await settledRss(host);
+    const rssBefore = await settledRss(s, host);
     log = new EventLog(await startRowClock(s.page, VIEW));
     const { path, clickCtx, firstChildren } = await openNamespace(s, log, ctxRow.label, ns);
     const L = path.ns.level;
@@ -194,7 +209,7 @@ async function firstOpenRun(c: Cluster, ns: string, vsixPath: string, withSocket
     await s.wb.expand(VIEW, 'Workloads', L + 1);
     const clickW = await log.next((e) => e.kind === 'click' && e.label === 'Workloads', 10_000, from);
     const counts = await log.next((e) => e.kind !== 'gone' && e.kind !== 'click' && e.label === 'Pods' && e.level === L + 2 && /^\d/.test(e.description), 120_000, from, 'the Pods count');
-    const rssAfter = await settledRss(host);
+    const rssAfter = await settledRss(s, host);
     from = log.events.length;
     await s.wb.expand(VIEW, 'Pods', L + 2);
     const clickP = await log.next((e) => e.kind === 'click' && e.label === 'Pods', 10_000, from);
