@@ -7,6 +7,7 @@ import type { KubeObject } from '../kinds/types';
 import { KubeApiError, type KubeTransport } from '../transport/types';
 import { findResource, type GroupVersionKind } from './applyPlan';
 import type { KindRegistry } from '../kinds/kindRegistry';
+import { delay } from '../watch/backoff';
 
 const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 
@@ -79,14 +80,3 @@ async function waitEstablished(transport: KubeTransport, name: string, signal: A
   }
 }
 
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

@@ -5,7 +5,7 @@
 // the server ends a follow cleanly, the container is asked about: still running means the
 // connection was cut (resume); terminated, restarted or gone ends the stream with the reason.
 // Aborting the signal ends the request and frees its socket.
-import { Backoff } from '../watch/backoff';
+import { Backoff, delay as abortableSleep } from '../watch/backoff';
 import type { KubeTransport } from '../transport/types';
 import { describeLogError, type LogError } from './logErrors';
 import { type ContainerRef, type LogOptions, logPath, logQuery } from './logOptions';
@@ -106,15 +106,3 @@ export function containerLiveness(st: ContainerStatusLike | undefined): Containe
   return { state: 'stopped', reason: `is waiting${st.state.waiting?.reason ? ` (${st.state.waiting.reason})` : ''}` };
 }
 
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
