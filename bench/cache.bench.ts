@@ -30,7 +30,7 @@ import { transportListerWatcher } from '../src/kube/watch/transportListerWatcher
 import { realStack } from '../test/support/realStack';
 import { waitFor } from '../test/support/waitFor';
 import { heapFigures } from './heapFigures';
-import { jitter, median, note, pause, percentile, report, reportPercentiles, since } from './report';
+import { jitter, median, note, pause, percentile, report, reportPercentiles, since, runBench } from './report';
 import { addSamples, emptySamples, kubectlWatchLatency, modelLatency, NO_STATE, OP_KINDS } from './latency';
 import { BIG_NAMESPACE, ensureBigNamespace, kubectlMs, removeBigNamespace, seededNamespace } from './support';
 
@@ -469,10 +469,4 @@ async function main(): Promise<void> {
   c.closeClients();
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e instanceof Error ? e.stack : String(e));
-    process.exit(1);
-  },
-);
+runBench(main);

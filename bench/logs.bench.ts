@@ -13,7 +13,7 @@ import { attachCluster, type Cluster } from '../test/cluster/cluster.harness';
 import { criLogLine } from '../test/cluster/harness/kwok-config';
 import { createNamespace, deleteNamespace, deployWebApp } from '../test/cluster/harness/workloads';
 import { realStack } from '../test/support/realStack';
-import { median, note, report, since } from './report';
+import { median, note, report, since, runBench } from './report';
 
 const RUNS = 3;
 
@@ -120,10 +120,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e instanceof Error ? e.stack : String(e));
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -68,3 +68,14 @@ function round(v: number, digits = 2): number {
   const m = 10 ** digits;
   return Math.round(v * m) / m;
 }
+
+/** Runs a bench's main(): exit 0 when it finishes, the stack and exit 1 when it throws. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e instanceof Error ? e.stack : String(e));
+      process.exit(1);
+    },
+  );
+}

@@ -21,7 +21,7 @@ import { type RowClock, type RowEvent, startRowClock } from '../test/e2e/harness
 import { ensureVsix, openWorkbench, type WorkbenchSession } from '../test/e2e/harness/session';
 import { waitFor } from '../test/e2e/harness/wait';
 import { addSamples, clearReasons, emptySamples, hostNow, kubectlWatchLatency, modelLatency, OP_KINDS, type Op, plan, randomIntervals, type Samples } from './latency';
-import { jitter, median, note, pause, percentile, report, reportPercentiles } from './report';
+import { jitter, median, note, pause, percentile, report, reportPercentiles, runBench } from './report';
 import { kubectlMs, seededNamespace } from './support';
 
 const VIEW = 'Clusters';
@@ -558,10 +558,4 @@ async function main(): Promise<void> {
   c.closeClients();
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e instanceof Error ? e.stack : String(e));
-    process.exit(1);
-  },
-);
+runBench(main);
