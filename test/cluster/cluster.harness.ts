@@ -129,17 +129,47 @@ export class Cluster {
     });
   }
 
-  /** Kills kube-apiserver, waits for it to exit, starts it again with the same args, waits /readyz. */
+  /**
+   * Kills kube-apiserver, waits for it to exit, starts it again with the same args, waits /readyz;
+   * then restarts the components that watch it. Why: their client-go reflectors back off
+   * exponentially (0.8 s doubling to 30 s, jittered up to 2×, reset only after 2 quiet minutes)
+   * while the apiserver is down, so after a few restarts the controller-manager could leave a new
+   * Deployment unobserved for a minute. Fresh processes list at once; tests after a restart get
+   * a cluster that reacts as a fresh one does.
+   */
   async restartApiserver(timeoutMs = 90_000): Promise<void> {
     const rec = this.state.processes['kube-apiserver'];
     if (!rec) throw new Error('kube-apiserver is not in state.json');
     await stopProcess(rec);
     // Old keep-alive sockets point at the dead process.
     this.closeClients();
-    const next = spawnDetached(rec.command, rec.args, rec.log, rec.env);
-    this.state.processes['kube-apiserver'] = next;
-    writeState(this.state);
+    const next = this.respawn(rec, 'kube-apiserver');
     await waitComponent(next, 'kube-apiserver /readyz', timeoutMs, async () => (await this.api.request('GET', '/readyz')).status === 200);
+    for (const [component, what, check] of this.apiserverWatchers()) {
+      const old = this.state.processes[component];
+      if (!old) continue;
+      await stopProcess(old);
+      await waitComponent(this.respawn(old, component), what, timeoutMs, check);
+    }
+  }
+
+  /** Components that keep watches open on kube-apiserver, with the health check that says each is up. */
+  private apiserverWatchers(): [Component, string, () => Promise<boolean>][] {
+    const { controllerManager, scheduler, kwok } = this.ports;
+    const ca = { ca: readFileSync(this.state.pki.caCert) };
+    return [
+      ['kube-controller-manager', 'kube-controller-manager /healthz', async () => (await probe(controllerManager, '/healthz')).status === 200],
+      ['kube-scheduler', 'kube-scheduler /healthz', async () => (await probe(scheduler, '/healthz')).status === 200],
+      ['kwok', 'kwok /healthz', async () => (await probe(kwok, '/healthz', ca)).status === 200],
+    ];
+  }
+
+  /** Starts a stopped component again with its recorded command, args, log and env. */
+  private respawn(rec: ProcessRecord, component: Component): ProcessRecord {
+    const next = spawnDetached(rec.command, rec.args, rec.log, rec.env, this.state.dir);
+    this.state.processes[component] = next;
+    writeState(this.state);
+    return next;
   }
 
   /**
