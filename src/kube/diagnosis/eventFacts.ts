@@ -63,7 +63,8 @@ export function latest(events: readonly EventFact[], reasons: readonly string[],
 export function eventEvidence(e: EventFact): { source: 'event'; at?: string; text: string } {
   const by = e.source ? ` (${e.source})` : '';
   const times = e.count > 1 ? ` ×${e.count}` : '';
-  const out: { source: 'event'; at?: string; text: string } = { source: 'event', text: `${e.type ?? 'Normal'} ${e.reason}${by}${times}: ${e.message}` };
+  const gone = e.expired ? ' (event since expired; kept while the pod still fails)' : '';
+  const out: { source: 'event'; at?: string; text: string } = { source: 'event', text: `${e.type ?? 'Normal'} ${e.reason}${by}${times}: ${e.message}${gone}` };
   if (e.at) out.at = e.at;
   return out;
 }

@@ -55,4 +55,6 @@ export interface EventFact {
   involvedName?: string;
   /** `spec.containers{app}` when the event is about one container. */
   fieldPath?: string;
+  /** The event has expired from the cluster; diagnosis remembered it (evidenceMemory.ts). */
+  expired?: boolean;
 }
