@@ -1,8 +1,9 @@
 // "What can I do here?": SelfSubjectRulesReview for a namespace, shown like
 // `kubectl auth can-i --list` (k8s.io/kubectl pkg/cmd/auth/cani.go printStatus): every rule broken
-// down to one (group, resource, resource name) or one non-resource URL, rules that differ only in
-// verbs merged (rbac's CompactRules), sorted, one row each: Resources, Non-Resource URLs,
-// Resource Names, Verbs. Beside it, specific checks answered by SelfSubjectAccessReview from the
+// down to one (group, resource, resource name) or one non-resource URL; resource rows that differ
+// only in verbs merged (rbac's CompactRules); non-resource rows are not merged (CompactRules
+// leaves them, so kubectl lists /healthz once per role that grants it, and so do we); sorted, one
+// row each: Resources, Non-Resource URLs, Resource Names, Verbs. Beside it, specific checks answered by SelfSubjectAccessReview from the
 // access cache (the same answers the tree's menus use).
 import type { KubeTransport } from '../transport/types';
 
@@ -60,7 +61,8 @@ export function rulesTable(st: RulesStatus): RuleRow[] {
       }
     }
   }
-  for (const r of st.nonResourceRules ?? []) for (const u of r.nonResourceURLs ?? []) add('', u, '', r.verbs ?? []);
+  let n = 0;
+  for (const r of st.nonResourceRules ?? []) for (const u of r.nonResourceURLs ?? []) rows.set(`nr|${n++}`, { resource: '', nonResourceURL: u, resourceName: '', verbs: [...(r.verbs ?? [])] });
   return [...rows.values()].sort((a, b) => a.resource.localeCompare(b.resource) || a.nonResourceURL.localeCompare(b.nonResourceURL) || a.resourceName.localeCompare(b.resourceName));
 }
 

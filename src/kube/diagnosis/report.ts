@@ -88,9 +88,12 @@ function ref(kind: string, ns: string | undefined, name: string, link: YamlLink)
   return target ? `[${label}](${target})` : label;
 }
 
-/** Escapes Markdown so cluster text stays text. */
+/**
+ * Escapes what would turn cluster text into Markdown: emphasis, code, links (`[`, `]`; a `(` only
+ * matters after a `]`), HTML and table cells. The report is read as source too, so no more.
+ */
 export function esc(s: string): string {
-  return s.replace(/([\\`*_{}[\]()#+\-.!|<>~])/g, '\\$1');
+  return s.replace(/([\\`*_[\]|<>])/g, '\\$1');
 }
 
 function cell(s: string): string {
