@@ -120,6 +120,43 @@ test('CrashLoopBackOff after OOMKilled, set through the status subresource: the 
   }
 });
 
+test('a new Event changes the row\'s cause while the pod stays the same (events watched, not only the pod)', async () => {
+  const c = cluster();
+  await c.api.create(`/api/v1/namespaces/${ns}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'pull', namespace: ns }, spec: { containers: [{ name: 'app', image: 'ghcr.io/acme/private:1' }] } });
+  const running = await waitFor(async () => {
+    const p = (await c.api.request('GET', `/api/v1/namespaces/${ns}/pods/pull`)).body as KubeObject & { status?: { podIP?: string } };
+    return p.status?.podIP ? p : undefined;
+  }, { what: 'pod pull running', timeoutMs: 60_000 });
+  const waiting = { status: { containerStatuses: [{ name: 'app', image: 'ghcr.io/acme/private:1', imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "ghcr.io/acme/private:1"' } } }] } };
+  await c.kubectl(['-n', ns, 'patch', 'pod', 'pull', '--subresource=status', '--type=merge', '-p', JSON.stringify(waiting)]);
+  const stack = await realStack(c.kubeconfig);
+  const model = new BrowseModel(stack.clusters, state, { pageSize: 50, refreshDelayMs: 20 });
+  try {
+    const row = await podRow(model, 'pull');
+    await waitFor(() => /^ImagePullBackOff: image pull failed/.test(row.description), { what: `row without the registry's answer (${row.description})`, timeoutMs: 30_000 });
+    const rv = row.object!.metadata.resourceVersion;
+    // What the kubelet records when the registry refuses (image_manager.go: `Failed to pull image %q: %v`).
+    await c.api.create(`/api/v1/namespaces/${ns}/events`, {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'pull.auth', namespace: ns },
+      involvedObject: { apiVersion: 'v1', kind: 'Pod', name: 'pull', namespace: ns, uid: running.metadata.uid, fieldPath: 'spec.containers{app}' },
+      reason: 'Failed',
+      message: 'Failed to pull image "ghcr.io/acme/private:1": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://ghcr.io/token: 401 Unauthorized',
+      type: 'Warning',
+      count: 1,
+      firstTimestamp: new Date().toISOString(),
+      lastTimestamp: new Date().toISOString(),
+      source: { component: 'kubelet' },
+    });
+    await waitFor(() => /^ImagePullBackOff: registry refused the credentials/.test(row.description), { what: `row after the event (${row.description})`, timeoutMs: 30_000 });
+    assert.equal(row.object!.metadata.resourceVersion, rv, 'the pod itself did not change');
+  } finally {
+    model.dispose();
+    await stack.close();
+  }
+});
+
 test('restricted user without events permission: the cause from statuses alone, saying so', async () => {
   const c = cluster();
   await c.api.create(`/api/v1/namespaces/${RESTRICTED_NAMESPACE}/pods`, JSON.parse(unschedulablePod('diag-pending', RESTRICTED_NAMESPACE)));
