@@ -14,6 +14,9 @@ import { rollbackArgs } from '../../src/kube/helm/helmCli';
 import { computedValues } from '../../src/kube/helm/releaseDecode';
 import { listReleases, readRevision, releaseHistory } from '../../src/kube/helm/releaseReader';
 import { releaseText } from '../../src/kube/helm/releaseText';
+import { BrowseModel, type BrowseState } from '../../src/kube/tree/browseModel';
+import type { BrowseNode } from '../../src/kube/tree/nodes';
+import { waitFor } from '../support/waitFor';
 import { type RealStack, realStack } from '../support/realStack';
 import type { Cluster } from './cluster.harness';
 import { uniqueName, useCluster } from './harness/use-cluster';
@@ -127,4 +130,40 @@ test('a release stored by the ConfigMap driver is listed and decoded too', async
   // All namespaces: both releases, each once.
   const everywhere = (await listReleases(stack.transport, undefined)).filter((x) => x.namespace === ns).map((x) => x.name);
   assert.deepEqual(everywhere, ['cm-shop', 'shop']);
+});
+
+test('the namespace\'s "Helm Releases" group lists releases from metadata and follows an upgrade made with helm, without a call from us', async () => {
+  const c = cluster();
+  const state: BrowseState = { selectedContext: () => undefined, selectedNamespace: () => undefined, namespaceFilter: () => undefined };
+  const model = new BrowseModel(stack.clusters, state, { pageSize: 50, refreshDelayMs: 20 });
+  const changed: (BrowseNode[] | undefined)[] = [];
+  model.onDidChange((nodes) => changed.push(nodes));
+  try {
+    const ctx = model.roots().find((n) => n.type === 'context' && n.context === stack.context)!;
+    const nsNode = await waitFor(async () => (await model.children(ctx)).find((n) => n.type === 'namespace' && n.label === ns), { what: `namespace ${ns}`, timeoutMs: 30_000 });
+    const group = (await model.children(nsNode)).find((g) => g.label === 'Helm Releases');
+    assert.ok(group, 'a Helm Releases group under the namespace');
+    const rows = async () => (await model.children(group)).filter((n) => n.type === 'release');
+    const before = await waitFor(async () => {
+      const r = await rows();
+      return r.length === 2 ? r : undefined;
+    }, { what: 'two release rows', timeoutMs: 30_000 });
+    assert.deepEqual(before.map((r) => r.label), ['cm-shop', 'shop']);
+    const shop = before.find((r) => r.label === 'shop')!;
+    assert.match(shop.description, /^revision \d+ · deployed$/);
+    assert.equal(shop.release?.latest.storage.kind, 'Secret');
+    assert.equal(shop.contextValue, 'kubeAtlas.helmRelease');
+    const revision = shop.release!.latest.revision;
+
+    changed.length = 0;
+    await helm(c, ['upgrade', 'shop', chartDir, '--set', 'greeting=live']);
+    await waitFor(() => changed.some((nodes) => !nodes || nodes.some((n) => n.id === group.id)), { what: 'a change event for the Helm Releases group', timeoutMs: 30_000 });
+    const after = await waitFor(async () => (await rows()).find((r) => r.label === 'shop' && r.release?.latest.revision === revision + 1), { what: `shop at revision ${revision + 1}`, timeoutMs: 30_000 });
+    assert.equal(after.description, `revision ${revision + 1} · deployed`);
+    // The cache holds the storage objects' metadata only: the values are read on demand.
+    const rel = await readRevision(stack.transport, after.release!.latest);
+    assert.deepEqual(rel.config, { greeting: 'live' });
+  } finally {
+    model.dispose();
+  }
 });

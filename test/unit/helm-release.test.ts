@@ -105,3 +105,20 @@ test('helm command lines are argument arrays pinned to the context and namespace
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('tree rows: one per release from Secrets and ConfigMaps, status as severity, non-Helm objects ignored', async () => {
+  const { releaseNode, releasesIn, helmGroupNode } = await import('../../src/kube/tree/helmNodes');
+  const ns = { id: 'c/x/ns/team-a', type: 'namespace', parent: undefined, context: 'x', namespace: 'team-a', label: 'team-a', description: '', tooltip: '', severity: undefined, icon: '', contextValue: '', collapsible: true } as const;
+  const group = helmGroupNode({ ...ns });
+  assert.equal(group.id, 'c/x/ns/team-a/g/Helm%20Releases');
+  const cm = (name: string, labels: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'team-a', labels } });
+  const releases = releasesIn(
+    [storageObject('sh.helm.release.v1.web.v1', { owner: 'helm', name: 'web', version: '1', status: 'failed' }), storageObject('plain-secret', { app: 'web' })],
+    [cm('sh.helm.release.v1.api.v2', { owner: 'helm', name: 'api', version: '2', status: 'pending-upgrade' }), cm('kube-root-ca.crt', {})],
+  );
+  const rows = releases.map((r) => releaseNode(group, r));
+  assert.deepEqual(rows.map((r) => [r.label, r.description, r.severity, r.release?.latest.storage.kind]), [
+    ['api', 'revision 2 · pending-upgrade', 'progress', 'ConfigMap'],
+    ['web', 'revision 1 · failed', 'error', 'Secret'],
+  ]);
+});

@@ -150,6 +150,22 @@ export function registerHelmCommands(deps: HelmCommandDeps): vscode.Disposable[]
     runHelm(t, upgradeArgs(t, chartRef, file), cleanup);
   };
 
+  const choose = async (context: string, r: ReleaseSummary): Promise<void> => {
+    const choice = await vscode.window.showQuickPick(CHOICES, { title: `Helm release ${r.namespace}/${r.name} (revision ${r.latest.revision}, ${r.latest.status})` });
+    if (!choice) return;
+    if (choice.view) await openView(context, r, choice.view);
+    else if (choice.action) await act(context, r, choice.action);
+  };
+
+  const openRelease = async (node?: BrowseNode): Promise<void> => {
+    if (!node?.release) return;
+    try {
+      await choose(node.context, node.release);
+    } catch (e) {
+      showFailure(`Helm release ${node.release.namespace}/${node.release.name}`, e);
+    }
+  };
+
   const showReleases = async (node?: BrowseNode): Promise<void> => {
     const context = node?.context ?? deps.currentContext();
     if (!context) {
@@ -157,7 +173,7 @@ export function registerHelmCommands(deps: HelmCommandDeps): vscode.Disposable[]
       return;
     }
     try {
-      const namespace = node?.type === 'namespace' ? node.namespace : await pickNamespace(context);
+      const namespace = node?.type === 'namespace' || node?.type === 'group' ? node.namespace : await pickNamespace(context);
       if (namespace === null) return;
       const releases = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Reading Helm releases…' }, () => listReleases(transportOf(clusters, context), namespace));
       if (!releases.length) {
@@ -169,14 +185,11 @@ export function registerHelmCommands(deps: HelmCommandDeps): vscode.Disposable[]
         { title: `Helm releases in ${namespace ?? 'all namespaces'} (${context})`, placeHolder: 'Which release?', matchOnDetail: true },
       );
       if (!picked) return;
-      const choice = await vscode.window.showQuickPick(CHOICES, { title: `Helm release ${picked.r.namespace}/${picked.r.name}` });
-      if (!choice) return;
-      if (choice.view) await openView(context, picked.r, choice.view);
-      else if (choice.action) await act(context, picked.r, choice.action);
+      await choose(context, picked.r);
     } catch (e) {
       showFailure('Helm releases', e);
     }
   };
 
-  return [documents, vscode.commands.registerCommand('kubeAtlas.helm.showReleases', showReleases)];
+  return [documents, vscode.commands.registerCommand('kubeAtlas.helm.showReleases', showReleases), vscode.commands.registerCommand('kubeAtlas.helm.openRelease', openRelease)];
 }
