@@ -154,6 +154,22 @@ export class Workbench {
     });
   }
 
+  /** The text of the active editor's rendered lines, top to bottom (as the Output panel is read). */
+  async editorText(): Promise<string> {
+    return this.page
+      .locator('.editor-instance .monaco-editor .view-lines')
+      .first()
+      .locator('.view-line')
+      .evaluateAll((ls) =>
+        ls
+          .map((l) => ({ top: Number.parseFloat(/top:\s*([-\d.]+)px/.exec(l.getAttribute('style') ?? '')?.[1] ?? '0'), text: (l.textContent ?? '').replace(/\u00a0/g, ' ') }))
+          .sort((a, b) => a.top - b.top)
+          .map((l) => l.text)
+          .join('\n'),
+      )
+      .catch(() => '');
+  }
+
   async clickItem(viewTitle: string, label: string, level?: number): Promise<void> {
     await (await this.row(viewTitle, label, level)).click();
   }
