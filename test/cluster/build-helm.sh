@@ -23,7 +23,7 @@ if [[ -x "$BIN" && -f "$OUT/.complete" ]]; then
 fi
 start=$(date +%s)
 echo "[build-helm] building helm $HELM_VERSION (once; a few minutes cold)" >&2
-GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod GOBIN="$OUT/bin" go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >&2
+GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS= GOBIN="$OUT/bin" go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >&2
 touch "$OUT/.complete"
 echo "[build-helm] done in $(( $(date +%s) - start )) s" >&2
 echo "$BIN"
