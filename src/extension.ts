@@ -28,6 +28,7 @@ import { readSettings, SECTION } from './ui/settings';
 import { restrictedModeNotices } from './ui/workspaceTrust';
 import { ContextStatusBar } from './ui/statusBar';
 import { ClusterTreeProvider } from './ui/tree/clusterTreeProvider';
+import { REPORT_SCHEME, registerDiagnosisCommands, ReportDocuments } from './ui/diagnosis/diagnosisCommands';
 import { YAML_SCHEME, YamlDocumentProvider } from './ui/yamlDocuments';
 
 // Stamped by esbuild's banner as the bundle starts to run (undefined in test bundles), and here
@@ -49,6 +50,8 @@ export interface KubeAtlasApi {
   readonly ready: Promise<void>;
   /** Apply and Edit (tests answer their questions through `actions.prompts`). */
   readonly actions: ActionsApi;
+  /** Diagnose and permission reports (their last texts, for tests). */
+  readonly reports: ReportDocuments;
 }
 
 export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
@@ -67,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   const statusBar = new ContextStatusBar(clusters, state);
   const yaml = new YamlDocumentProvider(clusters);
   const logs = new LogDocuments();
+  const reports = new ReportDocuments();
   const source = new KubeconfigSource();
   const actions = registerApplyCommands(clusters, model, view, state, access, () => statusBar.currentContext(), log);
 
@@ -138,6 +142,9 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     ...registerPortForwardCommands(clusters),
     ...registerExecCommands({ clusters, access, view, memento: context.workspaceState, currentContext: () => statusBar.currentContext() }),
     ...registerLogCommands({ clusters, access, view, documents: logs }),
+    reports,
+    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
+    ...registerDiagnosisCommands({ clusters, access, view, reports, currentContext: () => statusBar.currentContext(), selectedNamespace: (c) => state.selectedNamespace(c) }),
     ...registerHelmCommands({ clusters, isProduction: (c) => state.isProduction(c), currentContext: () => statusBar.currentContext() }),
     { dispose: () => access.dispose() },
     vscode.commands.registerCommand('kubeAtlas.showOutput', () => output.show()),
@@ -150,7 +157,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   const done = new Date();
   const at = `${done.toTimeString().slice(0, 8)}.${String(done.getMilliseconds()).padStart(3, '0')}`;
   log.info(`Kube Atlas activated in ${Math.round(performance.now() - activateStart)} ms (${evaluated}activate() called ${Math.round(activateStart - bundleEvaluated)} ms after; done at ${at})`);
-  return { clusters, model, tree, view, access, logs, ready, actions: actions.api };
+  return { clusters, model, tree, view, access, logs, ready, actions: actions.api, reports };
 }
 
 export function deactivate(): void {}

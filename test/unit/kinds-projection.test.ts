@@ -82,14 +82,18 @@ test('a projected pod keeps what later features need and drops the rest', () => 
   const kept = projectPod(full, new InternPool()) as KubeObject & { spec: Record<string, unknown>; status: Record<string, unknown> };
   assert.deepEqual(Object.keys(kept.metadata).sort(), ['creationTimestamp', 'labels', 'name', 'namespace', 'ownerReferences', 'resourceVersion', 'uid']);
   assert.deepEqual(kept.metadata.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9f8c6b5d', uid: 'rs-uid-1', controller: true }]);
-  assert.deepEqual(kept.spec, { nodeName: 'worker-3', containers: [{ name: 'app', image: 'registry.example.com/shop/web:1.4.2' }, { name: 'sidecar', image: 'registry.example.com/proxy:2.0' }] });
+  assert.deepEqual(kept.spec, { nodeName: 'worker-3', restartPolicy: 'Always', containers: [{ name: 'app', image: 'registry.example.com/shop/web:1.4.2', resources: { limits: { memory: '256Mi' } } }, { name: 'sidecar', image: 'registry.example.com/proxy:2.0' }] });
   assert.equal(kept.status.podIP, '10.244.3.17');
   const cs = (kept.status.containerStatuses as { restartCount: number; state: unknown; lastState: unknown }[])[0]!;
   assert.equal(cs.restartCount, 7);
-  assert.deepEqual(cs.lastState, { terminated: { reason: 'OOMKilled', exitCode: 137 } });
-  assert.deepEqual((kept.status.conditions as { type: string }[]).map((c) => c.type), ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+  // Diagnosis reads when the last instance ended (evidence with a timestamp).
+  assert.deepEqual(cs.lastState, { terminated: { reason: 'OOMKilled', exitCode: 137, startedAt: '2026-03-01T10:05:00Z', finishedAt: '2026-03-01T10:06:00Z' } });
+  const conds = kept.status.conditions as { type: string; lastTransitionTime?: string }[];
+  assert.deepEqual(conds.map((c) => c.type), ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+  // Only a condition that is not True keeps its transition time (True ones stay shareable).
+  assert.deepEqual(conds.filter((c) => c.lastTransitionTime).map((c) => c.type), ['Ready']);
   const text = JSON.stringify(kept);
-  for (const gone of ['managedFields', 'annotations', 'volumes', 'tolerations', 'containerID', 'imageID', 'lastTransitionTime', 'qosClass', 'generateName']) assert.ok(!text.includes(gone), `${gone} is not kept`);
+  for (const gone of ['managedFields', 'annotations', 'volumes', 'tolerations', 'containerID', 'imageID', 'lastProbeTime', 'qosClass', 'generateName']) assert.ok(!text.includes(gone), `${gone} is not kept`);
   const term = projectPod(POD_FIXTURES.terminating!, NO_POOL);
   assert.equal(term.metadata.deletionTimestamp, '2026-03-01T11:00:00Z');
   assert.deepEqual(term.metadata.finalizers, ['example.com/cleanup']);

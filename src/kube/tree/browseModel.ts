@@ -18,6 +18,7 @@ import { KindListings, compareNames, tracksAttention } from './kindListings';
 import { applyObject, makeContainerNodes, makeKindNode, makeMessageNode, makeObjectNode } from './nodeFactory';
 import { type BrowseNode, ids } from './nodes';
 import { namespaceNode, contextNode, groupNode, clusterFolderNode, chunk } from './structureNodes';
+import { TreeDiagnosis } from './treeDiagnosis';
 import { HELM_GROUP, helmGroupNode, isHelmRecord, releaseNode, releasesIn } from './helmNodes';
 
 export interface BrowseState {
@@ -54,6 +55,8 @@ export class BrowseModel {
   readonly onDidChange = this.changed.event;
   private pageSize: number;
   private readonly disposables: Disposable[] = [];
+  /** Root causes for unhealthy rows (pods from their events, workloads from their pods). */
+  readonly diagnosis: TreeDiagnosis;
 
   constructor(
     private readonly clusters: ClusterManager,
@@ -69,6 +72,7 @@ export class BrowseModel {
         for (const h of holders) this.markId(h);
       },
     });
+    this.diagnosis = new TreeDiagnosis(this.leases, clusters.hub, (c) => this.registry(c), () => this.now());
     this.disposables.push(
       clusters.onDidChangeContexts(() => this.refreshAll()),
       clusters.onDidChangeSession((s) => {
@@ -88,7 +92,7 @@ export class BrowseModel {
       const markers = this.accessMarkers(n.resource, n);
       if (markers === n.accessMarkers) continue;
       n.accessMarkers = markers;
-      applyObject(n, n.resource, n.object, this.now());
+      this.render(n, n.resource, n.object, this.now());
       this.markChanged(n);
     }
   }
@@ -322,6 +326,7 @@ export class BrowseModel {
       return [m];
     }
     const { watch, namespaced } = acquired;
+    if (type.kind === 'Pod') await this.acquireEvents(node, node.namespace);
     const total = this.listings.count(watch, node.namespace, namespaced);
     if (total > this.pageSize) return this.chunkNodes(node, total, (i) => this.listings.nameAt(watch, node.namespace, namespaced, i));
     const now = this.now();
@@ -375,7 +380,7 @@ export class BrowseModel {
       if (!('watch' in rs)) return [];
       ownerUids = rs.watch.store.byIndex('owner', obj.metadata.uid).flatMap((r) => (r.metadata.uid ? [r.metadata.uid] : []));
     }
-    const a = await this.acquire(node, node.context, pods, ns);
+    const [a] = await Promise.all([this.acquire(node, node.context, pods, ns), this.acquireEvents(node, ns)]);
     if (!('watch' in a)) {
       return [this.keep(makeMessageNode(node, 'forbidden' in a ? 'forbidden' : 'error', `Pods: ${a.message}`, ''), node)];
     }
@@ -422,14 +427,14 @@ export class BrowseModel {
       existing.parent = parent;
       existing.accessMarkers = this.accessMarkers(type, existing);
       const oldUid = existing.object?.metadata.uid;
-      applyObject(existing, type, obj, now);
+      this.render(existing, type, obj, now);
       if (oldUid !== obj.metadata.uid) {
         this.unindexUid(existing, oldUid);
         this.indexUid(existing);
       }
       return existing;
     }
-    const n = makeObjectNode(id, parent, type, obj, now, this.accessMarkers(type, { context: parent.context, namespace: obj.metadata.namespace }));
+    const n = makeObjectNode(id, parent, type, obj, now, this.accessMarkers(type, { context: parent.context, namespace: obj.metadata.namespace }), this.diagnosis.causeFor(parent.context, type, obj));
     this.nodes.set(id, n);
     this.indexUid(n);
     return n;
@@ -508,6 +513,52 @@ export class BrowseModel {
 
   // ---- watches ----------------------------------------------------------------------------
 
+  /** Renders an object row with its root cause (if it has one). */
+  private render(n: BrowseNode, type: ResourceType, obj: KubeObject, now: number): void {
+    applyObject(n, type, obj, now, this.diagnosis.causeFor(n.context, type, obj));
+  }
+
+  /**
+   * Pod rows hold their namespace's events watch, so a cause is explained and re-explained when
+   * an event arrives or changes (not only when the pod does). Forbidden events are fine: the
+   * cause then comes from statuses alone.
+   */
+  private async acquireEvents(holder: BrowseNode, namespace: string | undefined): Promise<void> {
+    const t = this.diagnosis.eventsType(holder.context);
+    if (t) await this.acquire(holder, holder.context, t, namespace);
+  }
+
+  /** An event changed: re-render the rows of the object it is about, and their owners. */
+  private onEvents(cs: ChangeSet): void {
+    const now = this.now();
+    const seen = new Set<string>();
+    for (const e of [...cs.added, ...cs.deleted, ...cs.updated.map((u) => u.new)]) {
+      const uid = ((e.involvedObject ?? e.regarding) as { uid?: string } | undefined)?.uid;
+      if (!uid || seen.has(uid)) continue;
+      seen.add(uid);
+      for (const n of this.byUid.get(uid) ?? []) {
+        if (!n.resource || !n.object) continue;
+        this.render(n, n.resource, n.object, now);
+        this.markChanged(n);
+        this.rerenderOwners(n.object);
+      }
+    }
+  }
+
+  /** Owner rows (ReplicaSet, and the Deployment above it) roll their pods' causes up. */
+  private rerenderOwners(o: KubeObject): void {
+    const now = this.now();
+    const ctxNs = o.metadata.namespace;
+    for (const ref of o.metadata.ownerReferences ?? []) {
+      for (const owner of this.byUid.get(ref.uid ?? '') ?? []) {
+        if (!owner.resource || !owner.object) continue;
+        this.render(owner, owner.resource, owner.object, now);
+        this.markChanged(owner);
+        if (ctxNs && owner.object.metadata.ownerReferences?.length) this.rerenderOwners(owner.object);
+      }
+    }
+  }
+
   private acquire(holder: BrowseNode, context: string, type: ResourceType, namespace: string | undefined): Promise<Acquired> {
     return this.leases.acquire(holder.id, context, type, namespace);
   }
@@ -522,6 +573,11 @@ export class BrowseModel {
   private onChangeSet(view: LeasedWatch, cs: ChangeSet): void {
     const ctx = view.context;
     const type = view.type;
+    if (type.kind === 'Event') {
+      this.onEvents(cs);
+      return;
+    }
+    if (type.kind === 'Pod') for (const o of cs.deleted) this.diagnosis.pods.forget(o.metadata.uid);
     this.listings.apply(view.watch, cs, type.kind);
     const rid = resourceId(type);
     const touched = new Set<string | undefined>();
@@ -547,13 +603,13 @@ export class BrowseModel {
     // After a relist, objects we already show may arrive as "added": refresh their nodes too.
     for (const o of cs.added) {
       for (const n of this.byUid.get(o.metadata.uid ?? '') ?? []) {
-        applyObject(n, n.resource ?? type, o, now);
+        this.render(n, n.resource ?? type, o, now);
         this.markChanged(n);
       }
     }
     for (const u of cs.updated) {
       for (const n of this.byUid.get(u.new.metadata.uid ?? '') ?? []) {
-        applyObject(n, n.resource ?? type, u.new, now);
+        this.render(n, n.resource ?? type, u.new, now);
         this.markChanged(n);
       }
       // Status changes alter the "need attention" count of the kind node.
@@ -567,8 +623,14 @@ export class BrowseModel {
     if (!this.byUid.size) return;
     const rsType = this.registry(ctx)?.get('replicasets.apps');
     const rsWatch = rsType ? this.leases.serving(ctx, rsType)?.watch : undefined;
+    // Owners re-render too: their row rolls up their pods' causes.
     const notifyOwners = (refs: KubeObject['metadata']['ownerReferences']): void => {
-      for (const ref of refs ?? []) for (const owner of this.byUid.get(ref.uid ?? '') ?? []) this.markChanged(owner);
+      for (const ref of refs ?? []) {
+        for (const owner of this.byUid.get(ref.uid ?? '') ?? []) {
+          if (owner.resource && owner.object) this.render(owner, owner.resource, owner.object, now);
+          this.markChanged(owner);
+        }
+      }
     };
     for (const o of [...cs.added, ...cs.deleted, ...cs.updated.map((u) => u.new)]) {
       const refs = o.metadata.ownerReferences;

@@ -5,6 +5,8 @@ import { resourceId } from '../kinds/resourceType';
 import { formatAge, summarize } from '../kinds/summary';
 import { containerStateText, type ContainerStatus } from '../kinds/summary/podSummary';
 import type { KubeObject } from '../kinds/types';
+import type { Diagnosis } from '../diagnosis/types';
+import { causeIcon } from './treeDiagnosis';
 import type { BrowseNode, MessageKind } from './nodes';
 import { ids } from './nodes';
 
@@ -26,22 +28,26 @@ export function objectContextValue(type: ResourceType, obj?: KubeObject, accessM
   return [`kubeAtlas.object.${type.kind.toLowerCase()}`, ...caps].join(':') + accessMarkers;
 }
 
-export function applyObject(node: BrowseNode, type: ResourceType, obj: KubeObject, now: number = Date.now()): BrowseNode {
+/** `cause`: the row's root cause (tree/treeDiagnosis.ts), shown instead of the status word. */
+export function applyObject(node: BrowseNode, type: ResourceType, obj: KubeObject, now: number = Date.now(), cause?: Diagnosis): BrowseNode {
   const s = summarize(type.kind, obj);
   const age = formatAge(obj.metadata.creationTimestamp, now);
-  const parts = [s.status, type.kind === 'Pod' && s.ready ? s.ready : '', s.restarts ? `${s.restarts}↻` : '', age].filter(Boolean);
+  const parts = [cause ? cause.summary : s.status, type.kind === 'Pod' && s.ready ? s.ready : '', s.restarts ? `${s.restarts}↻` : '', age].filter(Boolean);
   node.object = obj;
   node.contextValue = objectContextValue(type, obj, node.accessMarkers);
   node.label = obj.metadata.name ?? '?';
   node.description = parts.join(' · ');
-  node.severity = s.severity;
-  node.icon = iconFor(type, s.severity);
+  node.severity = cause ? cause.severity : s.severity;
+  node.icon = cause ? causeIcon(cause) : iconFor(type, s.severity);
+  node.cause = cause;
   node.tooltip = [
     `${type.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`,
     s.status ? `Status: ${s.status}` : '',
     s.ready ? `Ready: ${s.ready}` : '',
     s.restarts !== undefined ? `Restarts: ${s.restarts}` : '',
     ...s.details,
+    cause ? `Cause: ${cause.detail}` : '',
+    cause ? `Next: ${cause.nextStep}` : '',
     obj.metadata.creationTimestamp ? `Created: ${obj.metadata.creationTimestamp} (${age} ago)` : '',
   ]
     .filter(Boolean)
@@ -49,7 +55,7 @@ export function applyObject(node: BrowseNode, type: ResourceType, obj: KubeObjec
   return node;
 }
 
-export function makeObjectNode(id: string, parent: BrowseNode, type: ResourceType, obj: KubeObject, now?: number, accessMarkers?: string): BrowseNode {
+export function makeObjectNode(id: string, parent: BrowseNode, type: ResourceType, obj: KubeObject, now?: number, accessMarkers?: string, cause?: Diagnosis): BrowseNode {
   const node: BrowseNode = {
     id,
     type: 'object',
@@ -66,7 +72,7 @@ export function makeObjectNode(id: string, parent: BrowseNode, type: ResourceTyp
     accessMarkers,
     collapsible: OWNER_KINDS.has(type.kind) || type.kind === 'Pod',
   };
-  return applyObject(node, type, obj, now);
+  return applyObject(node, type, obj, now, cause);
 }
 
 export function makeKindNode(parent: BrowseNode, type: ResourceType, namespace: string | undefined): BrowseNode {

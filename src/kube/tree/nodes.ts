@@ -4,6 +4,7 @@ import type { ReleaseSummary } from '../helm/releaseIndex';
 import type { ResourceType, TreeGroup } from '../kinds/resourceType';
 import type { Severity } from '../kinds/summary';
 import type { KubeObject } from '../kinds/types';
+import type { Diagnosis } from '../diagnosis/types';
 
 export type NodeType = 'context' | 'namespace' | 'group' | 'kind' | 'chunk' | 'object' | 'container' | 'message' | 'release';
 
@@ -33,6 +34,8 @@ export interface BrowseNode {
   icon: string;
   /** Composed like `kubeAtlas.object.pod:logs:exec` so menus match with regexes. */
   contextValue: string;
+  /** Object nodes: the root cause shown (unhealthy pods, workloads rolled up from their pods). */
+  cause?: Diagnosis;
   /** Object nodes: the `:can-…` access markers last known for the row (see kube/access/objectActions.ts). */
   accessMarkers?: string;
   collapsible: boolean;

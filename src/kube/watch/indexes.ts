@@ -17,6 +17,11 @@ export const byNodeName: IndexFunc = (o) => {
   const n = (o.spec as { nodeName?: unknown } | undefined)?.nodeName;
   return typeof n === 'string' && n ? [n] : NONE;
 };
+/** An Event's subject (core/v1 involvedObject, events.k8s.io/v1 regarding): diagnosis looks events up by pod uid. */
+export const byInvolvedUid: IndexFunc = (o) => {
+  const ref = (o.involvedObject ?? o.regarding) as { uid?: unknown } | undefined;
+  return typeof ref?.uid === 'string' && ref.uid ? [ref.uid] : NONE;
+};
 /** `key=value` for every label; the basis of label-selector lookups. */
 export const byLabel: IndexFunc = (o) => Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`);
 
@@ -25,6 +30,7 @@ const REGISTRY = new Map<string, IndexFunc>([
   ['owner', byOwnerUid],
   ['node', byNodeName],
   ['label', byLabel],
+  ['involvedUid', byInvolvedUid],
 ]);
 
 /** Registers an index function under a name (a view's own index); names are global. */

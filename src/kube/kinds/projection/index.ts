@@ -7,6 +7,7 @@ import type { Pool } from './internPool';
 import { GENERIC_SHAPE, KIND_SHAPES } from './kindShapes';
 import { projectMeta } from './metaProjection';
 import { pick } from './pick';
+import { projectEvent } from './eventProjection';
 import { projectPod } from './podProjection';
 
 export { InternPool, NO_POOL, type Pool } from './internPool';
@@ -29,6 +30,8 @@ function shaped(shape: { spec?: Parameters<typeof pick>[1]; status?: Parameters<
 
 const BY_ID = new Map<string, Projection>(Object.entries(KIND_SHAPES).map(([id, s]) => [id, shaped(s)]));
 BY_ID.set('pods', projectPod);
+BY_ID.set('events', projectEvent);
+BY_ID.set('events.events.k8s.io', projectEvent);
 const GENERIC = shaped(GENERIC_SHAPE);
 
 /** The projection the cache applies to objects of this kind. */

@@ -1,10 +1,15 @@
 // What a cached Pod keeps: everything the tree row, its tooltip, the container rows, the kind
 // counts and the indexes read (kinds/summary/podSummary.ts, tree/nodeFactory.ts, watch/indexes.ts),
-// and what the next features need from the cache (phase and conditions, container states and last
-// states with reasons and exit codes, restarts, node, pod IP, owners, labels, deletion, container
-// names and images). Everything else (volumes, env, probes, resources, tolerations, timestamps of
-// conditions and container states, container and image ids, annotations) is read by GETting the
-// pod when the user opens it.
+// and what diagnosis reads (kube/diagnosis/podShape.ts: phase and conditions, container states and
+// last states with reasons, exit codes and the times a container finished, restarts, node, owners,
+// deletion, container names, images and memory limits — "OOMKilled at the 64Mi limit" — and the
+// restart policy). Everything else (volumes, env, probes, other resources, tolerations, container
+// and image ids, annotations) is read by GETting the pod when the user opens it.
+//
+// Timestamps are kept only where they do not break sharing: a terminated state's start/finish
+// (healthy pods have running states, kept as `{}`) and the transition time of a condition that is
+// not True, or of DisruptionTarget (a healthy pod's conditions are all True, shared by every pod
+// of its ReplicaSet; a pod with DisruptionTarget is being evicted or preempted).
 //
 // Per pod only its own values remain (name, uid, resourceVersion, pod IP, message); the rest is
 // pooled: pods of one ReplicaSet share their container list, owner reference, label set,
@@ -16,7 +21,7 @@ import { projectMeta } from './metaProjection';
 interface State {
   waiting?: { reason?: string; message?: string };
   running?: { startedAt?: string };
-  terminated?: { reason?: string; exitCode?: number; signal?: number; message?: string };
+  terminated?: { reason?: string; exitCode?: number; signal?: number; message?: string; startedAt?: string; finishedAt?: string };
 }
 interface ContainerStatusIn {
   name?: string;
@@ -31,16 +36,18 @@ interface ContainerIn {
   name?: string;
   image?: string;
   restartPolicy?: string;
+  resources?: { limits?: { memory?: string } };
 }
 interface CondIn {
   type?: string;
   status?: string;
   reason?: string;
   message?: string;
+  lastTransitionTime?: string;
 }
 
 export function projectPod(o: KubeObject, pool: Pool): KubeObject {
-  const spec = (o.spec ?? {}) as { nodeName?: string; containers?: ContainerIn[]; initContainers?: ContainerIn[] };
+  const spec = (o.spec ?? {}) as { nodeName?: string; restartPolicy?: string; containers?: ContainerIn[]; initContainers?: ContainerIn[] };
   const st = (o.status ?? {}) as {
     phase?: string;
     reason?: string;
@@ -53,6 +60,7 @@ export function projectPod(o: KubeObject, pool: Pool): KubeObject {
   };
   const outSpec: Record<string, unknown> = {};
   if (spec.nodeName) outSpec.nodeName = pool.str(spec.nodeName);
+  if (spec.restartPolicy) outSpec.restartPolicy = pool.str(spec.restartPolicy);
   if (Array.isArray(spec.containers)) outSpec.containers = pool.share(spec.containers.map((c) => container(c, pool)));
   if (Array.isArray(spec.initContainers) && spec.initContainers.length) outSpec.initContainers = pool.share(spec.initContainers.map((c) => container(c, pool)));
   const status: Record<string, unknown> = {};
@@ -70,6 +78,8 @@ export function projectPod(o: KubeObject, pool: Pool): KubeObject {
 function container(c: ContainerIn, pool: Pool): ContainerIn {
   const out: ContainerIn = { name: pool.str(c.name), image: pool.str(c.image) };
   if (c.restartPolicy !== undefined) out.restartPolicy = pool.str(c.restartPolicy);
+  const memory = c.resources?.limits?.memory;
+  if (typeof memory === 'string') out.resources = { limits: { memory: pool.str(memory) } };
   return out;
 }
 
@@ -78,6 +88,7 @@ export function condition(c: CondIn, pool: Pool): CondIn {
   const out: CondIn = { type: pool.str(c.type), status: pool.str(c.status) };
   if (c.reason) out.reason = pool.str(c.reason);
   if (c.message) out.message = pool.str(c.message);
+  if (c.lastTransitionTime && (c.status !== 'True' || c.type === 'DisruptionTarget')) out.lastTransitionTime = pool.str(c.lastTransitionTime);
   return out;
 }
 
@@ -101,6 +112,8 @@ function state(s: State | undefined, pool: Pool): State | undefined {
     if (t.exitCode !== undefined) out.exitCode = t.exitCode;
     if (t.signal !== undefined) out.signal = t.signal;
     if (t.message !== undefined) out.message = pool.str(t.message);
+    if (t.startedAt !== undefined) out.startedAt = pool.str(t.startedAt);
+    if (t.finishedAt !== undefined) out.finishedAt = pool.str(t.finishedAt);
     return { terminated: out };
   }
   if (s.waiting) {
