@@ -5,6 +5,7 @@ import { resourceId, type ResourceType } from '../resourceType';
 import type { KubeObject } from '../types';
 import type { Pool } from './internPool';
 import { GENERIC_SHAPE, KIND_SHAPES } from './kindShapes';
+import { projectEndpointSlice } from './endpointSliceProjection';
 import { projectMeta } from './metaProjection';
 import { pick } from './pick';
 import { projectPod } from './podProjection';
@@ -29,6 +30,7 @@ function shaped(shape: { spec?: Parameters<typeof pick>[1]; status?: Parameters<
 
 const BY_ID = new Map<string, Projection>(Object.entries(KIND_SHAPES).map(([id, s]) => [id, shaped(s)]));
 BY_ID.set('pods', projectPod);
+BY_ID.set('endpointslices.discovery.k8s.io', projectEndpointSlice);
 const GENERIC = shaped(GENERIC_SHAPE);
 
 /** The projection the cache applies to objects of this kind. */
