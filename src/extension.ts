@@ -26,6 +26,7 @@ import { outputLogger } from './ui/outputLogger';
 import { readSettings, SECTION } from './ui/settings';
 import { restrictedModeNotices } from './ui/workspaceTrust';
 import { ContextStatusBar } from './ui/statusBar';
+import { registerTopologyCommands } from './ui/topology/topologyCommands';
 import { ClusterTreeProvider } from './ui/tree/clusterTreeProvider';
 import { YAML_SCHEME, YamlDocumentProvider } from './ui/yamlDocuments';
 
@@ -137,6 +138,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     ...registerPortForwardCommands(clusters),
     ...registerExecCommands({ clusters, access, view, memento: context.workspaceState, currentContext: () => statusBar.currentContext() }),
     ...registerLogCommands({ clusters, access, view, documents: logs }),
+    ...registerTopologyCommands({ clusters, model, view, extensionUri: context.extensionUri }, () => statusBar.currentContext()),
     { dispose: () => access.dispose() },
     vscode.commands.registerCommand('kubeAtlas.showOutput', () => output.show()),
     { dispose: () => source.dispose() },

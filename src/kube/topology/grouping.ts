@@ -24,7 +24,7 @@ export function groupPods(g: TopoGraph, above: number, expanded: ReadonlySet<str
     if (n.kind !== 'Pod' || n.health !== 'ok' || n.ghost) continue;
     const ins = incoming.get(n.id) ?? [];
     const only = ins.length === 1 ? ins[0] : undefined;
-    if (!only || only.kind !== 'endpoint' || only.ready === false || only.terminating) continue;
+    if (only?.kind !== 'endpoint' || only.ready === false || only.terminating) continue;
     const list = members.get(only.from);
     if (list) list.push(n);
     else members.set(only.from, [n]);
