@@ -14,7 +14,7 @@ import { type AcquireOptions, type LeasedWatch, ViewLeases } from '../watch/view
 import { buildGraph, type TopologyInput } from './buildGraph';
 import { diffGraphs, type GraphDiff, isEmptyDiff } from './graphDiff';
 import type { TopoGraph, TopoMissing, TopoScope } from './graphTypes';
-import { SLICE_INDEXES, type StoreView, unionView } from './sources';
+import { POD_INDEXES, SLICE_INDEXES, type StoreView, unionView } from './sources';
 
 export type TopologyUpdate = { type: 'snapshot'; graph: TopoGraph } | { type: 'diff'; diff: GraphDiff };
 
@@ -29,7 +29,7 @@ type Layer = TopoMissing['layer'];
 const LAYERS: { layer: Layer; id: string; indexes?: AcquireOptions['indexes'] }[] = [
   { layer: 'Service', id: 'services' },
   { layer: 'EndpointSlice', id: 'endpointslices.discovery.k8s.io', indexes: SLICE_INDEXES },
-  { layer: 'Pod', id: 'pods' },
+  { layer: 'Pod', id: 'pods', indexes: POD_INDEXES },
   { layer: 'Node', id: 'nodes' },
 ];
 
