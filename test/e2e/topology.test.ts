@@ -104,3 +104,13 @@ test('clicking a pod reveals it in the tree', async () => {
   );
   await wb.screenshot('topology-reveal');
 });
+
+test('the panel comes back after a window reload, live', async () => {
+  await wb.page.reload();
+  await wb.waitReady();
+  frame = await wb.webviewFrame(`Topology: ${ns}`, 60_000);
+  await waitFor(async () => (await frame.locator('path.edge.ready').count()) === 4, { what: 'the restored graph with four ready endpoints', timeoutMs: 60_000 });
+  await kubectl(['-n', ns, 'scale', 'deployment/web', '--replicas=3']);
+  await waitFor(async () => (await drawn('Pod')) === 3, { what: 'the restored panel follows a scale-down', timeoutMs: 60_000 });
+  await wb.screenshot('topology-restored');
+});
