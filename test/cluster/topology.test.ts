@@ -3,6 +3,9 @@
 // scale-up, a deleted pod and a cordoned node each reach the session as a diff that says so; a
 // user without rights on Services, slices and Nodes gets those layers named, not an empty graph.
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { applyDiff } from '../../src/kube/topology/graphDiff';
 import type { TopoGraph } from '../../src/kube/topology/graphTypes';
@@ -100,6 +103,27 @@ test('a user who may only read pods in one namespace gets the missing layers nam
     const g = session.current();
     assert.deepEqual(g.missing.map((m) => m.layer), ['Service', 'EndpointSlice', 'Node']);
     for (const m of g.missing) assert.match(m.reason, /forbidden/, `${m.layer}: ${m.reason}`);
+  } finally {
+    session.dispose();
+    await stack.close();
+  }
+});
+
+test('a whole-context graph falls back from cluster-wide to the namespaces the user may read, and says so', async () => {
+  const c = cluster();
+  // The user's kubeconfig names their namespace: with Namespaces not listable, that is the one shown.
+  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'topo-rbac-')), 'kubeconfig');
+  copyFileSync(c.restrictedKubeconfig, kubeconfig);
+  await c.kubectl(['config', 'set-context', '--current', `--namespace=${RESTRICTED_NAMESPACE}`], { kubeconfig });
+  const stack = await realStack(kubeconfig);
+  const session = new TopologySession(stack.clusters, stack.context, {}, { throttleMs: 20 });
+  try {
+    await session.start();
+    const g = session.current();
+    assert.deepEqual(g.missing.map((m) => m.layer), ['Service', 'EndpointSlice', 'Node'], 'pods are not missing: they are read per namespace');
+    assert.deepEqual(g.notes, ['listing pods in all namespaces is forbidden; showing the namespaces where it is allowed']);
+    const held = stack.clusters.hub.keys().filter((k) => k.includes('|pods|'));
+    assert.deepEqual(held, [`${stack.context}|pods|${RESTRICTED_NAMESPACE}`], 'one namespaced pod watch serves the layer');
   } finally {
     session.dispose();
     await stack.close();

@@ -115,6 +115,7 @@ test('acquireAcross: cluster-wide when allowed, else one watch per visible names
   assert.ok(across.watches[0]!.store.get('default/mine'));
   assert.match(across.narrowed ?? '', /forbidden; showing the namespaces where it is allowed/);
   assert.deepEqual(made.map((m) => m.ns), [undefined, 'default']);
+  assert.deepEqual(leases.held().map((w) => w.key), ['ctx|pods|default'], 'the refused cluster-wide watch is let go (it would retry for nothing)');
   leases.dispose();
   await hub.dispose();
 

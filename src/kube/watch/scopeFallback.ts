@@ -47,6 +47,8 @@ export async function acquireAcross(
   const wide = await leases.acquire(holder, context, type, undefined, opts);
   if ('watch' in wide) return { watches: [wide.watch] };
   if (!type.namespaced || !('forbidden' in wide)) return { watches: [], refused: refusal(wide) };
+  // The refused cluster-wide watch would keep retrying against the server for nothing: let it go.
+  leases.releaseOne(holder, context, type, undefined);
   const per = await Promise.all((await namespaces()).map((ns) => leases.acquire(holder, context, type, ns, opts)));
   const watches = per.flatMap((a) => ('watch' in a ? [a.watch] : []));
   if (!watches.length) return { watches, refused: refusal(per.find((a) => !('watch' in a)) ?? wide) };

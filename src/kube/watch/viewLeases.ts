@@ -85,6 +85,14 @@ export class ViewLeases {
     return failure(v.watch);
   }
 
+  /** Releases one holder's lease on the watch of (type, namespace), e.g. a refused one it falls back from. */
+  releaseOne(holder: string, context: string, type: ResourceType, namespace: string | undefined): void {
+    const v = this.views.get(watchKey(context, type, type.namespaced ? namespace : undefined));
+    if (!v) return;
+    v.holders.delete(holder);
+    if (v.holders.size === 0) this.drop(v);
+  }
+
   /** Releases every lease of the holders that match (a collapsed subtree, a closed panel). */
   release(matches: (holder: string) => boolean): void {
     for (const v of [...this.views.values()]) {
