@@ -17,6 +17,7 @@ import { registerContextCommands } from './ui/commands/contextCommands';
 import { registerObjectCommands } from './ui/commands/objectCommands';
 import { registerDeleteCommand } from './ui/commands/deleteCommand';
 import { registerExecCommands } from './ui/exec/execCommands';
+import { registerHelmCommands } from './ui/helm/helmCommands';
 import { registerPortForwardCommands } from './ui/portforward/portForwardCommands';
 import { registerWorkloadCommands } from './ui/commands/workloadCommands';
 import { LOGS_SCHEME, LogDocuments } from './ui/logs/logDocuments';
@@ -139,6 +140,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     ...registerExecCommands({ clusters, access, view, memento: context.workspaceState, currentContext: () => statusBar.currentContext() }),
     ...registerLogCommands({ clusters, access, view, documents: logs }),
     ...registerTopologyCommands({ clusters, model, view, extensionUri: context.extensionUri }, () => statusBar.currentContext()),
+    ...registerHelmCommands({ clusters, isProduction: (c) => state.isProduction(c), currentContext: () => statusBar.currentContext() }),
     { dispose: () => access.dispose() },
     vscode.commands.registerCommand('kubeAtlas.showOutput', () => output.show()),
     { dispose: () => source.dispose() },

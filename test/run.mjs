@@ -102,6 +102,15 @@ async function ensureCluster() {
   return cluster;
 }
 
+/** Path of the cached helm binary (test/cluster/build-helm.sh), or undefined if its build failed (the Helm tests then say why). */
+async function buildHelm() {
+  const { code, out } = await run('bash', [join(root, 'test/cluster/build-helm.sh')]);
+  const path = out.trim().split('\n').pop();
+  if (code === 0 && path) return path;
+  log(`building helm failed (exit ${code}); the Helm tests will try again and fail with its output`);
+  return undefined;
+}
+
 async function stopCluster() {
   if (!cluster) return;
   log('stopping the cluster');
@@ -119,11 +128,16 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 try {
   log('building with esbuild');
   await build();
+  // helm (for the Helm tests) builds from its Go module once, beside the checks and unit tests.
+  const helmBuild = tiers.has('cluster') ? buildHelm() : undefined;
   if (tiers.has('check')) await check();
   if (tiers.has('unit')) await nodeTests('unit', files(join(root, 'out/test/unit')));
   if (tiers.has('cluster') || tiers.has('e2e')) await ensureCluster();
   const env = cluster ? { KUBE_ATLAS_CLUSTER_DIR: clusterDir } : {};
-  if (tiers.has('cluster')) await nodeTests('cluster', files(join(root, 'out/test/cluster')), env);
+  if (tiers.has('cluster')) {
+    const helm = await helmBuild;
+    await nodeTests('cluster', files(join(root, 'out/test/cluster')), { ...env, ...(helm ? { KUBE_ATLAS_HELM: helm } : {}) });
+  }
   if (tiers.has('e2e')) {
     log('packaging the extension and preparing code-server');
     const pkg = await run(process.execPath, [join(root, 'scripts/package.mjs')]);

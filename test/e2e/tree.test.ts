@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { dump, load } from 'js-yaml';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, newPage } from './harness/browser';
@@ -189,4 +190,46 @@ test('apply an invalid YAML file from the palette (file open in the editor): not
   assert.match(row, /\[Ln 8, Col 1\]/, `the error points at its line: ${row}`);
   await wb.screenshot('08-apply-invalid-problems');
   await assert.rejects(kubectl(['-n', ns, 'get', 'configmap', 'never-applied']), /NotFound|not found/);
+});
+
+/** A Helm 3 release record as Helm's Secret driver writes it (the cluster tier checks these against the real helm). */
+function helmReleaseSecret(name: string, revision: number, values: Record<string, unknown>): object {
+  const release = {
+    name,
+    namespace: ns,
+    version: revision,
+    info: { status: 'deployed', description: 'Install complete', last_deployed: '2026-11-30T10:00:00Z', notes: 'Thanks for installing.' },
+    chart: { metadata: { name: 'shop', version: '0.1.0', appVersion: '1.0' }, values: { replicas: 1 } },
+    config: values,
+    manifest: '---\nkind: ConfigMap\n',
+  };
+  const stored = gzipSync(Buffer.from(JSON.stringify(release))).toString('base64');
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'helm.sh/release.v1',
+    metadata: { name: `sh.helm.release.v1.${name}.v${revision}`, namespace: ns, labels: { owner: 'helm', name, version: String(revision), status: 'deployed' } },
+    data: { release: Buffer.from(stored).toString('base64') },
+  };
+}
+
+test('Helm Releases: a release appears under its namespace without a click, and its values open from the row', async () => {
+  await wb.openView('Kube Atlas');
+  await wb.expandUnder(VIEW, { label: ns, level: 2 }, 'Helm Releases');
+  await wb.waitForItem(VIEW, 'No Helm releases', { level: 4 });
+  const file = join(workspaceDir, 'helm-release.json');
+  writeFileSync(file, JSON.stringify(helmReleaseSecret('e2e-shop', 1, { greeting: 'from-e2e', image: { tag: '2.0' } })));
+  await kubectl(['apply', '-f', file]);
+  rmSync(file);
+  const row = await wb.waitForItem(VIEW, 'e2e-shop', { level: 4, timeoutMs: 15_000 });
+  assert.equal(row.description, 'revision 1 · deployed');
+  await wb.clickItem(VIEW, 'e2e-shop', 4);
+  await wb.pickQuickItem('User-Supplied Values');
+  const text = await waitFor(async () => {
+    const t = await wb.editorText();
+    return /greeting: from-e2e/.test(t) ? t : undefined;
+  }, { what: 'the release values in an editor', timeoutMs: 20_000 });
+  assert.match(text, /User-Supplied Values of release .*\/e2e-shop, revision 1 \(shop-0\.1\.0, app 1\.0, deployed\)/);
+  assert.match(text, /tag: '?2\.0'?/);
+  await wb.screenshot('06-helm-values');
 });

@@ -19,6 +19,7 @@ import { KindListings, compareNames, tracksAttention } from './kindListings';
 import { applyObject, makeContainerNodes, makeKindNode, makeMessageNode, makeObjectNode } from './nodeFactory';
 import { type BrowseNode, ids } from './nodes';
 import { namespaceNode, contextNode, groupNode, clusterFolderNode, chunk } from './structureNodes';
+import { HELM_GROUP, helmGroupNode, isHelmRecord, releaseNode, releasesIn } from './helmNodes';
 
 export interface BrowseState {
   /** The context the extension treats as current (its own choice, never written to kubeconfig). */
@@ -264,12 +265,33 @@ export class BrowseModel {
   private async namespaceChildren(node: BrowseNode): Promise<BrowseNode[]> {
     const reg = await this.connectedRegistry(node.context);
     if (!reg) return [];
-    return TREE_GROUP_ORDER.filter((g) => reg.inGroup(g, true).length > 0).map((g) => this.keep(groupNode(node, g), node));
+    const groups = TREE_GROUP_ORDER.filter((g) => reg.inGroup(g, true).length > 0).map((g) => this.keep(groupNode(node, g), node));
+    // Helm keeps releases in Secrets (or ConfigMaps): the group needs only their metadata watch.
+    if (reg.get('secrets')) groups.push(this.keep(helmGroupNode(node), node));
+    return groups;
+  }
+
+  /** Releases of the namespace from the metadata of its Secrets and ConfigMaps (Helm's two drivers). */
+  private async helmChildren(node: BrowseNode): Promise<BrowseNode[]> {
+    const reg = await this.connectedRegistry(node.context);
+    const secrets = reg?.get('secrets');
+    if (!reg || !secrets) return [];
+    const configMaps = reg.get('configmaps');
+    const [s, c] = await Promise.all([this.acquire(node, node.context, secrets, node.namespace), configMaps ? this.acquire(node, node.context, configMaps, node.namespace) : undefined]);
+    if (!('watch' in s)) {
+      const forbidden = 'forbidden' in s;
+      return [this.keep(makeMessageNode(node, forbidden ? 'forbidden' : 'error', forbidden ? 'Forbidden: cannot list secrets' : 'Cannot list secrets', `${s.message}\nHelm keeps its releases in Secrets: listing them (metadata only) is needed to show releases.`), node)];
+    }
+    const objects = (a: Acquired | undefined) => (a && 'watch' in a ? this.listings.objects(a.watch, node.namespace, a.namespaced) : []);
+    const releases = releasesIn(objects(s), objects(c));
+    if (!releases.length) return [this.keep(makeMessageNode(node, 'info', 'No Helm releases', `No Helm release records (owner=helm) in namespace ${node.namespace}.`, 'none'), node)];
+    return releases.map((r) => this.keep(releaseNode(node, r), node));
   }
 
   private async groupChildren(node: BrowseNode): Promise<BrowseNode[]> {
     const reg = await this.connectedRegistry(node.context);
     if (!reg || !node.group) return [];
+    if (node.group === HELM_GROUP) return this.helmChildren(node);
     const clusterLevel = node.group === 'Cluster';
     const types = clusterLevel
       ? CLUSTER_LEVEL_GROUPS.flatMap((g) => reg.inGroup(g, false)).filter((t) => t.kind !== 'Node' && t.kind !== 'Namespace')
@@ -513,6 +535,13 @@ export class BrowseModel {
       if (touched.size || cs.relisted || cs.updated.length) this.markKind(ids.kind(parent, rid));
     } else {
       for (const ns of touched) if (ns) this.markKind(ids.kind(ids.group(ctx, ns, type.treeGroup), rid));
+    }
+    if (rid === 'secrets' || rid === 'configmaps') {
+      // A Helm release record added, changed (status label) or removed: its namespace's group re-renders.
+      const helmNs = new Set<string>();
+      for (const o of [...cs.added, ...cs.deleted, ...cs.updated.map((u) => u.new)]) if (o.metadata.namespace && isHelmRecord(o)) helmNs.add(o.metadata.namespace);
+      for (const ns of helmNs) this.markId(ids.group(ctx, ns, HELM_GROUP));
+      if (cs.relisted) for (const id of this.nodes.keys()) if (id.endsWith(`/g/${encodeURIComponent(HELM_GROUP)}`) && id.startsWith(`${ids.context(ctx)}/`)) this.markId(id);
     }
     const now = this.now();
     // After a relist, objects we already show may arrive as "added": refresh their nodes too.

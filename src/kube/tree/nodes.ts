@@ -1,10 +1,11 @@
 // The browse hierarchy as plain data: contexts → namespaces → groups → kinds → objects → pods →
 // containers. The VS Code adapter turns these into TreeItems; cluster tests read them directly.
+import type { ReleaseSummary } from '../helm/releaseIndex';
 import type { ResourceType, TreeGroup } from '../kinds/resourceType';
 import type { Severity } from '../kinds/summary';
 import type { KubeObject } from '../kinds/types';
 
-export type NodeType = 'context' | 'namespace' | 'group' | 'kind' | 'chunk' | 'object' | 'container' | 'message';
+export type NodeType = 'context' | 'namespace' | 'group' | 'kind' | 'chunk' | 'object' | 'container' | 'message' | 'release';
 
 export type MessageKind = 'error' | 'forbidden' | 'info' | 'loading';
 
@@ -14,7 +15,7 @@ export interface BrowseNode {
   parent: BrowseNode | undefined;
   readonly context: string;
   readonly namespace?: string;
-  readonly group?: TreeGroup | 'Cluster';
+  readonly group?: TreeGroup | 'Cluster' | 'Helm Releases';
   readonly resource?: ResourceType;
   /** Object nodes: the latest cached object (frozen; never mutate). */
   object?: KubeObject;
@@ -22,6 +23,8 @@ export interface BrowseNode {
   /** Chunk nodes: the range of the parent's sorted children they hold. */
   range?: { start: number; end: number };
   messageKind?: MessageKind;
+  /** Release nodes: the Helm release, from its storage objects' labels. */
+  release?: ReleaseSummary;
   label: string;
   description: string;
   tooltip: string;

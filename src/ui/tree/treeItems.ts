@@ -25,6 +25,9 @@ export function toTreeItem(n: BrowseNode, expanded: boolean): vscode.TreeItem {
   if (n.type === 'object' && n.resource) {
     item.command = { command: 'kubeAtlas.openYaml', title: 'Open YAML', arguments: [n] };
   }
+  if (n.type === 'release') {
+    item.command = { command: 'kubeAtlas.helm.openRelease', title: 'Open Helm Release', arguments: [n] };
+  }
   if (n.type === 'message' && n.contextValue.endsWith(':retry')) {
     item.command = { command: 'kubeAtlas.retryContext', title: 'Retry', arguments: [n] };
   }

@@ -124,34 +124,50 @@ export class Workbench {
    */
   async expandUnder(viewTitle: string, parent: { label: string; level: number }, label: string): Promise<void> {
     const rows = this.viewPane(viewTitle).locator('.monaco-list-row');
-    const index = await waitFor(
-      async () => {
-        const info = await rows.evaluateAll((rs) =>
-          rs.map((r, i) => ({
-            i,
-            top: Number.parseFloat(/top:\s*([-\d.]+)px/.exec(r.getAttribute('style') ?? '')?.[1] ?? '0'),
-            label: (r.querySelector('.label-name')?.textContent ?? '').trim(),
-            level: Number(r.getAttribute('aria-level') ?? 0),
-          })),
-        );
-        info.sort((a, b) => a.top - b.top);
-        const p = info.findIndex((r) => r.label === parent.label && r.level === parent.level);
-        if (p < 0) return undefined;
-        for (const r of info.slice(p + 1)) {
-          if (r.level <= parent.level) return undefined;
-          if (r.level === parent.level + 1 && r.label === label) return { i: r.i };
-        }
-        return undefined;
-      },
-      { timeoutMs: this.defaultTimeoutMs, what: `${label} under ${parent.label}` },
-    );
-    const row = rows.nth(index.i);
-    if ((await row.getAttribute('aria-expanded')) === 'true') return;
-    await row.locator('.monaco-tl-twistie').click();
-    await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', {
+    // The list is virtual: it reuses and reorders row elements as rows come and go, so the row is
+    // looked up again by position under its parent every time, never kept as nth(i).
+    const find = async (): Promise<{ i: number; expanded: boolean } | undefined> => {
+      const info = await rows.evaluateAll((rs) =>
+        rs.map((r, i) => ({
+          i,
+          top: Number.parseFloat(/top:\s*([-\d.]+)px/.exec(r.getAttribute('style') ?? '')?.[1] ?? '0'),
+          label: (r.querySelector('.label-name')?.textContent ?? '').trim(),
+          level: Number(r.getAttribute('aria-level') ?? 0),
+          expanded: r.getAttribute('aria-expanded') === 'true',
+        })),
+      );
+      info.sort((a, b) => a.top - b.top);
+      const p = info.findIndex((r) => r.label === parent.label && r.level === parent.level);
+      if (p < 0) return undefined;
+      for (const r of info.slice(p + 1)) {
+        if (r.level <= parent.level) return undefined;
+        if (r.level === parent.level + 1 && r.label === label) return { i: r.i, expanded: r.expanded };
+      }
+      return undefined;
+    };
+    const first = await waitFor(find, { timeoutMs: this.defaultTimeoutMs, what: `${label} under ${parent.label}` });
+    if (first.expanded) return;
+    await rows.nth(first.i).locator('.monaco-tl-twistie').click();
+    await waitFor(async () => (await find())?.expanded === true, {
       timeoutMs: this.defaultTimeoutMs,
       what: `${label} under ${parent.label} expanded`,
     });
+  }
+
+  /** The text of the active editor's rendered lines, top to bottom (as the Output panel is read). */
+  async editorText(): Promise<string> {
+    return this.page
+      .locator('.editor-instance .monaco-editor .view-lines')
+      .first()
+      .locator('.view-line')
+      .evaluateAll((ls) =>
+        ls
+          .map((l) => ({ top: Number.parseFloat(/top:\s*([-\d.]+)px/.exec(l.getAttribute('style') ?? '')?.[1] ?? '0'), text: (l.textContent ?? '').replace(/\u00a0/g, ' ') }))
+          .sort((a, b) => a.top - b.top)
+          .map((l) => l.text)
+          .join('\n'),
+      )
+      .catch(() => '');
   }
 
   async clickItem(viewTitle: string, label: string, level?: number): Promise<void> {

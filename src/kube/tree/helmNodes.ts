@@ -1,0 +1,76 @@
+// The "Helm Releases" group of a namespace: one row per release, made from the metadata of Helm's
+// storage objects the namespace's Secret and ConfigMap watches already hold (metadata only: no
+// Secret value reaches the cache). A change to one of them re-renders the group.
+import { type ReleaseRevisionRef, type ReleaseSummary, revisionRef, summarizeReleases } from '../helm/releaseIndex';
+import type { Severity } from '../kinds/summary';
+import type { KubeObject } from '../kinds/types';
+import { type BrowseNode, ids } from './nodes';
+
+export const HELM_GROUP = 'Helm Releases' as const;
+
+/** Whether a changed Secret or ConfigMap is a Helm release record (so the group re-renders). */
+export function isHelmRecord(o: KubeObject): boolean {
+  return o.metadata.labels?.owner === 'helm';
+}
+
+export function helmGroupNode(parent: BrowseNode): BrowseNode {
+  return {
+    id: ids.group(parent.context, parent.namespace ?? '', HELM_GROUP),
+    type: 'group',
+    parent,
+    context: parent.context,
+    namespace: parent.namespace,
+    group: HELM_GROUP,
+    label: HELM_GROUP,
+    description: '',
+    tooltip: `Helm releases in namespace ${parent.namespace}, read from Helm's storage (no helm needed)`,
+    severity: undefined,
+    icon: 'package',
+    contextValue: 'kubeAtlas.group:helm',
+    collapsible: true,
+  };
+}
+
+/** The releases among a namespace's storage objects (Secrets and ConfigMaps). */
+export function releasesIn(secrets: Iterable<KubeObject>, configMaps: Iterable<KubeObject>): ReleaseSummary[] {
+  const refs: ReleaseRevisionRef[] = [];
+  for (const o of secrets) {
+    const r = isHelmRecord(o) ? revisionRef(o, 'Secret') : undefined;
+    if (r) refs.push(r);
+  }
+  for (const o of configMaps) {
+    const r = isHelmRecord(o) ? revisionRef(o, 'ConfigMap') : undefined;
+    if (r) refs.push(r);
+  }
+  return summarizeReleases(refs);
+}
+
+const STATUS_SEVERITY: Record<string, Severity> = {
+  deployed: 'ok',
+  failed: 'error',
+  'pending-install': 'progress',
+  'pending-upgrade': 'progress',
+  'pending-rollback': 'progress',
+  uninstalling: 'progress',
+  uninstalled: 'done',
+  superseded: 'done',
+};
+
+export function releaseNode(group: BrowseNode, r: ReleaseSummary): BrowseNode {
+  const { latest } = r;
+  return {
+    id: ids.child(group.id, 'release', r.name),
+    type: 'release',
+    parent: group,
+    context: group.context,
+    namespace: r.namespace,
+    release: r,
+    label: r.name,
+    description: `revision ${latest.revision} · ${latest.status}`,
+    tooltip: [`Helm release ${r.namespace}/${r.name}`, `Revision ${latest.revision}: ${latest.status}`, latest.updated ? `Updated ${latest.updated}` : '', `${r.revisions.length} stored revision${r.revisions.length === 1 ? '' : 's'} (${latest.storage.kind}s)`].filter(Boolean).join('\n'),
+    severity: STATUS_SEVERITY[latest.status] ?? 'warning',
+    icon: 'package',
+    contextValue: 'kubeAtlas.helmRelease',
+    collapsible: false,
+  };
+}
