@@ -3,7 +3,8 @@
 // nodes), and runs the benchmarks in bench/*.bench.ts, which print figures with ratios against a
 // reference (kubectl doing the same work) measured in the same run. Suites: `cache` (Node: watch
 // cache and tree model), `workbench` (the packaged extension in code-server + Chromium),
-// `apply` (no seed: it makes its own objects), `logs` (lines/s of a followed log through our
+// `apply` (no seed: it makes its own objects), `topology` (no seed: the graph model over synthetic
+// stores), `logs` (lines/s of a followed log through our
 // stream vs `kubectl logs -f`).
 // --figures picks figures inside the suites (e.g. start,tree,first,change); --vsix measures another
 // build of the extension (e.g. the main branch's) in the workbench suite.
@@ -49,7 +50,7 @@ if (dir && existsSync(join(dir, 'state.json'))) {
 }
 
 // Suites that make their own objects and need no seeded cluster (`npm run bench apply` runs on a small one).
-const UNSEEDED = new Set(['apply']);
+const UNSEEDED = new Set(['apply', 'topology']);
 const needsSeed = !suites.length || suites.some((s) => !UNSEEDED.has(s));
 
 try {

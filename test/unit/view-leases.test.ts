@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ResourceType } from '../../src/kube/kinds/resourceType';
 import { KubeApiError } from '../../src/kube/transport/types';
+import { acquireAcross } from '../../src/kube/watch/scopeFallback';
 import { ViewLeases } from '../../src/kube/watch/viewLeases';
 import { WatchHub } from '../../src/kube/watch/watchHub';
 import { waitFor } from '../support/waitFor';
@@ -88,4 +89,42 @@ test('releasing the last holder releases the watch', async () => {
   await waitFor(() => hub.size === 0, { what: 'the hub stops the unused watch' });
   leases.dispose();
   await hub.dispose();
+});
+
+test('a view declares its own index on the watch it is served by, function and all', async () => {
+  const { namespaced, hub, leases } = setup();
+  namespaced.create('a');
+  const byFirstLetter = (o: { metadata: { name?: string } }): string[] => [o.metadata.name?.[0] ?? ''];
+  const got = await leases.acquire('graph', 'ctx', pods, 'default', { indexes: { 'test.first': byFirstLetter } });
+  assert.ok('watch' in got);
+  assert.deepEqual(got.watch.store.builtIndexes, ['test.first'], 'built at once, not on first query');
+  namespaced.create('abc');
+  await waitFor(() => got.watch.store.byIndex('test.first', 'a').length === 2, { what: 'the declared index follows the watch' });
+  assert.throws(() => got.watch.store.declareIndex('test.first', () => []), /another function/, 'two views may not mean different things by one name');
+  leases.dispose();
+  await hub.dispose();
+});
+
+test('acquireAcross: cluster-wide when allowed, else one watch per visible namespace, else the layer is refused', async () => {
+  const { cluster, namespaced, hub, leases, made } = setup();
+  namespaced.create('mine');
+  cluster.failNext.push(new KubeApiError('pods is forbidden: cannot list at the cluster scope', { kind: 'http', status: 403 }));
+  const across = await acquireAcross(leases, 'graph', 'ctx', pods, async () => ['default']);
+  assert.equal(across.refused, undefined);
+  assert.equal(across.watches.length, 1);
+  assert.ok(across.watches[0]!.store.get('default/mine'));
+  assert.match(across.narrowed ?? '', /forbidden; showing the namespaces where it is allowed/);
+  assert.deepEqual(made.map((m) => m.ns), [undefined, 'default']);
+  assert.deepEqual(leases.held().map((w) => w.key), ['ctx|pods|default'], 'the refused cluster-wide watch is let go (it would retry for nothing)');
+  leases.dispose();
+  await hub.dispose();
+
+  const again = setup();
+  again.cluster.failNext.push(new KubeApiError('pods is forbidden', { kind: 'http', status: 403 }));
+  again.namespaced.failNext.push(new KubeApiError('pods is forbidden in default', { kind: 'http', status: 403 }));
+  const none = await acquireAcross(again.leases, 'graph', 'ctx', pods, async () => ['default']);
+  assert.deepEqual(none.watches, []);
+  assert.deepEqual(none.refused, { forbidden: true, message: 'pods is forbidden in default' });
+  again.leases.dispose();
+  await again.hub.dispose();
 });

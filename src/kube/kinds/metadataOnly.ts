@@ -5,8 +5,8 @@
 // - secrets: their values, always (strictly: no fallback to whole objects, see below);
 // - configmaps, controllerrevisions: bulk data (files, whole pod templates) no row reads;
 // - serviceaccounts and RBAC objects: rows show names only (access checks ask the server);
-// - endpointslices: one per Service, endpoints of every pod; no row reads them (the topology
-//   graph will need targetRefs: give the kind a projection then, kinds/projection/kindShapes.ts).
+// (EndpointSlices were metadata-only until the topology graph needed their endpoints: they are now
+// projected to targetRefs, conditions, addresses and ports, kinds/projection/endpointSliceProjection.ts.)
 // Custom resources are not metadata-only: their rows show the Ready/Available condition, which
 // only the full object carries; the cache projects them to metadata + status.conditions instead,
 // which also drops their spec (where some operators keep connection strings) on arrival.
@@ -21,7 +21,6 @@ const METADATA_ONLY = new Set([
   'rolebindings.rbac.authorization.k8s.io',
   'clusterroles.rbac.authorization.k8s.io',
   'clusterrolebindings.rbac.authorization.k8s.io',
-  'endpointslices.discovery.k8s.io',
 ]);
 
 /** Kinds whose whole objects must never be received by a watch (no JSON fallback in Accept). */

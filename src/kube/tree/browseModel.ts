@@ -13,6 +13,7 @@ import { Emitter, type Disposable } from '../util/emitter';
 import { Throttle } from '../util/throttle';
 import type { ChangeSet } from '../watch/changeSet';
 import type { SharedWatch } from '../watch/sharedWatch';
+import { visibleNamespaces } from '../watch/scopeFallback';
 import { type Acquired, type LeasedWatch, ViewLeases } from '../watch/viewLeases';
 import { KindListings, compareNames, tracksAttention } from './kindListings';
 import { applyObject, makeContainerNodes, makeKindNode, makeMessageNode, makeObjectNode } from './nodeFactory';
@@ -243,21 +244,20 @@ export class BrowseModel {
     out.push(this.keep(clusterFolderNode(node), node));
     const nsType = reg.get('namespaces');
     if (!nsType) return out;
-    const acquired = await this.acquire(node, node.context, nsType, undefined);
+    const own = this.clusters.kubeconfig?.contexts.find((c) => c.name === node.context)?.namespace ?? 'default';
+    const visible = await visibleNamespaces(this.leases, node.id, node.context, nsType, own);
     const filter = this.state.namespaceFilter(node.context)?.toLowerCase();
-    let names: string[];
+    const nsWatch = visible.watch;
+    // Sorted the way the kind listings keep them (no sort per render).
+    let names = nsWatch ? this.listings.objects(nsWatch, undefined, false).map((o) => o.metadata.name ?? '') : visible.names;
     let note: BrowseNode | undefined;
-    if ('watch' in acquired) {
-      names = this.listings.objects(acquired.watch, undefined, false).map((o) => o.metadata.name ?? '');
-    } else {
-      // Listing namespaces is forbidden for many users: fall back to the context's own namespace.
-      const own = this.clusters.kubeconfig?.contexts.find((c) => c.name === node.context)?.namespace ?? 'default';
-      names = [own];
-      note = this.keep(makeMessageNode(node, 'forbidden' in acquired ? 'forbidden' : 'error', 'forbidden' in acquired ? 'Namespaces: listing is forbidden' : 'Namespaces could not be listed', `${acquired.message}\nShowing the context's namespace "${own}" only.`), node);
+    if (visible.refused) {
+      // Listing namespaces is forbidden for many users: the context's own namespace is shown.
+      const { forbidden, message } = visible.refused;
+      note = this.keep(makeMessageNode(node, forbidden ? 'forbidden' : 'error', forbidden ? 'Namespaces: listing is forbidden' : 'Namespaces could not be listed', `${message}\nShowing the context's namespace "${own}" only.`), node);
       note.description = `showing "${own}" only`;
     }
     if (filter) names = names.filter((n) => n.toLowerCase().includes(filter));
-    const nsWatch = 'watch' in acquired ? acquired.watch : undefined;
     const selectedNs = this.state.selectedNamespace(node.context);
     if (note) out.push(note);
     // Namespace nodes are made by whoever shows them (here, or a range node), so their parent is right.

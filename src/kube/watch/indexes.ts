@@ -1,6 +1,8 @@
 // The index functions a store can build, by name. Indexes are built when first queried (or when
 // declared by whoever owns the store), so a kind nobody looks up by owner or label pays nothing
-// for those indexes. New views register theirs here (the topology graph: targetRefUid, …).
+// for those indexes. These are the common ones; a view with lookups of its own declares them on
+// the watch it reads, function and all (ViewLeases.acquire's `indexes`, IndexedStore.declareIndex),
+// as the topology graph does for EndpointSlices by targetRef uid and by Service name.
 import type { KubeObject } from '../kinds/types';
 
 export type IndexFunc = (o: KubeObject) => readonly string[];

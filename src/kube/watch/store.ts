@@ -57,9 +57,24 @@ export class IndexedStore {
     return this.items.keys();
   }
 
-  /** Builds index `name` now if it is not built yet (a view that will query it soon). */
-  declareIndex(name: string): void {
-    this.index(name);
+  /**
+   * Builds index `name` now if it is not built yet (a view that will query it soon). A view that
+   * needs a lookup of its own (the topology graph: slices by targetRef uid) passes the function:
+   * the index lives on this store only, so the global registry holds just the common ones. Two
+   * views declaring one name with different functions is a bug: it throws.
+   */
+  declareIndex(name: string, fn?: IndexFunc): void {
+    const built = this.indexes.get(name);
+    if (built) {
+      if (fn && built.fn !== fn) throw new Error(`index "${name}" is already declared with another function`);
+      return;
+    }
+    this.index(name, fn);
+  }
+
+  /** Whether `byIndex(name, …)` can answer (an index of the registry, or declared on this store). */
+  hasIndex(name: string): boolean {
+    return this.indexes.has(name) || (this.indexers ? name in this.indexers : indexFunc(name) !== undefined);
   }
 
   /** Objects whose index `name` contains `value`. */
@@ -120,10 +135,10 @@ export class IndexedStore {
     return diff;
   }
 
-  private index(name: string): Index {
+  private index(name: string, declared?: IndexFunc): Index {
     let idx = this.indexes.get(name);
     if (idx) return idx;
-    const fn = this.indexers ? this.indexers[name] : indexFunc(name);
+    const fn = declared ?? (this.indexers ? this.indexers[name] : indexFunc(name));
     if (!fn) throw new Error(`no index named "${name}"`);
     idx = { fn, map: new Map() };
     for (const [key, o] of this.items) add(idx, key, o);

@@ -11,6 +11,7 @@
 import type { ResourceType } from '../kinds/resourceType';
 import type { ChangeSet } from './changeSet';
 import type { WatchStatus } from './reflector';
+import type { IndexFunc } from './indexes';
 import type { Disposable, SharedWatch } from './sharedWatch';
 import { type WatchHub, watchKey, type WatchLease } from './watchHub';
 
@@ -18,6 +19,14 @@ export type Acquired =
   | { watch: SharedWatch; namespaced: boolean }
   | { forbidden: true; message: string }
   | { failed: true; message: string; hint?: string };
+
+export interface AcquireOptions {
+  /**
+   * Lookups this view needs on the watch, by name: declared (built now and kept current) on the
+   * watch that serves it, whichever that is (namespaced or a shared cluster-wide one).
+   */
+  indexes?: Readonly<Record<string, IndexFunc>>;
+}
 
 export interface LeasedWatch {
   readonly key: string;
@@ -57,10 +66,11 @@ export class ViewLeases {
    * a running, synced cluster-wide one. `namespace` undefined means all namespaces. Resolves once
    * the watch has listed or failed, so the caller shows objects or a reason.
    */
-  async acquire(holder: string, context: string, type: ResourceType, namespace: string | undefined): Promise<Acquired> {
+  async acquire(holder: string, context: string, type: ResourceType, namespace: string | undefined, opts: AcquireOptions = {}): Promise<Acquired> {
     // A watch may be stopped while we wait for it (a reconnect): then take the fresh one.
     for (let attempt = 0; ; attempt++) {
       const r = await this.acquireOnce(holder, context, type, namespace);
+      if ('watch' in r) for (const [name, fn] of Object.entries(opts.indexes ?? {})) r.watch.store.declareIndex(name, fn);
       if (!('failed' in r) || !r.stopped || attempt >= 2) return r;
     }
   }
@@ -73,6 +83,14 @@ export class ViewLeases {
     await v.watch.whenSettled();
     if (v.watch.status.synced) return { watch: v.watch, namespaced: v.key !== watchKey(context, type, undefined) };
     return failure(v.watch);
+  }
+
+  /** Releases one holder's lease on the watch of (type, namespace), e.g. a refused one it falls back from. */
+  releaseOne(holder: string, context: string, type: ResourceType, namespace: string | undefined): void {
+    const v = this.views.get(watchKey(context, type, type.namespaced ? namespace : undefined));
+    if (!v) return;
+    v.holders.delete(holder);
+    if (v.holders.size === 0) this.drop(v);
   }
 
   /** Releases every lease of the holders that match (a collapsed subtree, a closed panel). */

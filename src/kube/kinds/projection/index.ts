@@ -5,6 +5,7 @@ import { resourceId, type ResourceType } from '../resourceType';
 import type { KubeObject } from '../types';
 import type { Pool } from './internPool';
 import { GENERIC_SHAPE, KIND_SHAPES } from './kindShapes';
+import { projectEndpointSlice } from './endpointSliceProjection';
 import { projectMeta } from './metaProjection';
 import { pick } from './pick';
 import { projectEvent } from './eventProjection';
@@ -32,6 +33,7 @@ const BY_ID = new Map<string, Projection>(Object.entries(KIND_SHAPES).map(([id, 
 BY_ID.set('pods', projectPod);
 BY_ID.set('events', projectEvent);
 BY_ID.set('events.events.k8s.io', projectEvent);
+BY_ID.set('endpointslices.discovery.k8s.io', projectEndpointSlice);
 const GENERIC = shaped(GENERIC_SHAPE);
 
 /** The projection the cache applies to objects of this kind. */

@@ -6,7 +6,9 @@ import type { ObjectMeta, OwnerReference } from '../types';
 import type { Pool } from './internPool';
 
 /** Annotations a view reads from the cache (the rest is seen in the YAML view, fetched on open). */
-const KEEP_ANNOTATIONS: readonly string[] = ['deployment.kubernetes.io/revision'];
+// kubernetes.io/description: the conventional free-text description, shown in the topology graph's
+// hover details (one short string on the few objects that carry it).
+const KEEP_ANNOTATIONS: readonly string[] = ['deployment.kubernetes.io/revision', 'kubernetes.io/description'];
 
 export function projectMeta(m: ObjectMeta | undefined, pool: Pool): ObjectMeta {
   const src = m ?? {};

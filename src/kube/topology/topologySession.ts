@@ -1,0 +1,190 @@
+// One live topology graph (a context, a namespace or one Service) over the shared watches: it
+// holds leases on the four layers through ViewLeases (the same rules as the tree), rebuilds the
+// graph when a batch touches its scope (throttled), and emits a snapshot first, then diffs. A
+// relist or a watch that stopped and was re-acquired gives a fresh snapshot, so the webview never
+// drifts from the cache. Plain TypeScript: the VS Code panel is a thin adapter over this.
+import type { ClusterManager } from '../clusters/clusterManager';
+import type { ResourceType } from '../kinds/resourceType';
+import { type Disposable, Emitter } from '../util/emitter';
+import { Throttle } from '../util/throttle';
+import type { ChangeSet } from '../watch/changeSet';
+import { acquireAcross, visibleNamespaces } from '../watch/scopeFallback';
+import type { SharedWatch } from '../watch/sharedWatch';
+import { type AcquireOptions, type LeasedWatch, ViewLeases } from '../watch/viewLeases';
+import { buildGraph, type TopologyInput } from './buildGraph';
+import { diffGraphs, type GraphDiff, isEmptyDiff } from './graphDiff';
+import type { TopoGraph, TopoMissing, TopoScope } from './graphTypes';
+import { POD_INDEXES, SLICE_INDEXES, type StoreView, unionView } from './sources';
+
+export type TopologyUpdate = { type: 'snapshot'; graph: TopoGraph } | { type: 'diff'; diff: GraphDiff };
+
+export interface TopologySessionOptions {
+  /** Pods per slice above which healthy pods are grouped. */
+  groupAbove?: number;
+  /** At most one rebuild per this window (an isolated change is rebuilt at once). */
+  throttleMs?: number;
+}
+
+type Layer = TopoMissing['layer'];
+const LAYERS: { layer: Layer; id: string; indexes?: AcquireOptions['indexes'] }[] = [
+  { layer: 'Service', id: 'services' },
+  { layer: 'EndpointSlice', id: 'endpointslices.discovery.k8s.io', indexes: SLICE_INDEXES },
+  { layer: 'Pod', id: 'pods', indexes: POD_INDEXES },
+  { layer: 'Node', id: 'nodes' },
+];
+
+let sessions = 0;
+
+export class TopologySession implements Disposable {
+  private readonly holder = `topology:${++sessions}`;
+  private readonly leases: ViewLeases;
+  private readonly updates = new Emitter<TopologyUpdate>();
+  /** Snapshot first, then diffs. */
+  readonly onUpdate = this.updates.event;
+  private readonly throttle: Throttle;
+  private input: TopologyInput = {};
+  private watches = new Set<SharedWatch>();
+  /** Watches that delivered a batch to this session already. */
+  private readonly heard = new WeakSet<SharedWatch>();
+  private graph: TopoGraph = { nodes: [], edges: [], missing: [], notes: [] };
+  private readonly expanded = new Set<string>();
+  private needSnapshot = true;
+  private reacquire = false;
+  private disposed = false;
+
+  constructor(
+    private readonly clusters: Pick<ClusterManager, 'hub' | 'session' | 'kubeconfig'>,
+    readonly context: string,
+    readonly scope: TopoScope,
+    private readonly opts: TopologySessionOptions = {},
+  ) {
+    this.throttle = new Throttle(() => void this.rebuild(), opts.throttleMs ?? 50);
+    this.leases = new ViewLeases(clusters.hub, {
+      changed: (w, cs) => this.changed(w, cs),
+      statusChanged: (_w, st) => {
+        // A stopped watch was dropped: take live ones and start the webview afresh. Other phases
+        // leave the store as it was (a recovery that relists says so in its change set).
+        if (st.phase !== 'stopped') return;
+        this.reacquire = true;
+        this.needSnapshot = true;
+        this.throttle.schedule();
+      },
+    });
+  }
+
+  /** The graph as last built. */
+  current(): TopoGraph {
+    return this.graph;
+  }
+
+  /** Acquires the layers and emits the first snapshot. */
+  async start(): Promise<void> {
+    await this.acquire();
+    await this.rebuild();
+  }
+
+  /** The next update is a whole snapshot (the webview reloaded or asked). */
+  resend(): void {
+    this.needSnapshot = true;
+    this.throttle.schedule();
+  }
+
+  /** Shows a group's pods one by one (or folds them again). */
+  setExpanded(sliceId: string, open: boolean): void {
+    if (open) this.expanded.add(sliceId);
+    else this.expanded.delete(sliceId);
+    this.throttle.schedule();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.throttle.cancel();
+    this.leases.dispose();
+    this.updates.dispose();
+  }
+
+  private changed(w: LeasedWatch, cs: ChangeSet): void {
+    if (!this.watches.has(w.watch)) return;
+    // A relist means a fresh snapshot, except a new watch's first list: the snapshot sent at
+    // start was built from that very store.
+    if (cs.relisted && this.heard.has(w.watch)) this.needSnapshot = true;
+    this.heard.add(w.watch);
+    // A namespace graph served by a cluster-wide watch ignores other namespaces' churn.
+    const ns = this.scope.namespace;
+    if (ns && !cs.relisted && w.type.namespaced) {
+      const mine = (o: { metadata: { namespace?: string } }): boolean => o.metadata.namespace === ns;
+      if (!cs.added.some(mine) && !cs.deleted.some(mine) && !cs.updated.some((u) => mine(u.new))) return;
+    }
+    this.throttle.schedule();
+  }
+
+  private async rebuild(): Promise<void> {
+    if (this.disposed) return;
+    if (this.reacquire) {
+      this.reacquire = false;
+      await this.acquire();
+      if (this.disposed) return;
+    }
+    const next = buildGraph(this.input, this.scope, { groupAbove: this.opts.groupAbove ?? 50, expanded: this.expanded });
+    const prev = this.graph;
+    this.graph = next;
+    if (this.needSnapshot) {
+      this.needSnapshot = false;
+      this.updates.fire({ type: 'snapshot', graph: next });
+      return;
+    }
+    const diff = diffGraphs(prev, next);
+    if (!isEmptyDiff(diff)) this.updates.fire({ type: 'diff', diff });
+  }
+
+  private async acquire(): Promise<void> {
+    const registry = await this.registry();
+    const input: TopologyInput = { missing: [], notes: [] };
+    const watches = new Set<SharedWatch>();
+    const ns = this.scope.namespace;
+    const namespaces = async (): Promise<string[]> => {
+      const nsType = registry?.get('namespaces');
+      const own = this.clusters.kubeconfig?.contexts.find((c) => c.name === this.context)?.namespace ?? 'default';
+      return nsType ? (await visibleNamespaces(this.leases, this.holder, this.context, nsType, own)).names : [own];
+    };
+    await Promise.all(
+      LAYERS.map(async ({ layer, id, indexes }) => {
+        const type: ResourceType | undefined = registry?.get(id);
+        if (!type) {
+          input.missing!.push({ layer, reason: registry ? `the cluster does not serve ${id}` : 'not connected' });
+          return;
+        }
+        let got: StoreView | undefined;
+        if (ns && type.namespaced) {
+          const a = await this.leases.acquire(this.holder, this.context, type, ns, { indexes });
+          if ('watch' in a) {
+            watches.add(a.watch);
+            got = a.watch.store;
+          } else input.missing!.push({ layer, reason: a.message });
+        } else {
+          const across = await acquireAcross(this.leases, this.holder, this.context, type, namespaces, { indexes });
+          for (const w of across.watches) watches.add(w);
+          got = unionView(across.watches.map((w) => w.store));
+          if (across.refused) input.missing!.push({ layer, reason: across.refused.message });
+          if (across.narrowed) input.notes!.push(across.narrowed);
+        }
+        if (got) input[key(layer)] = got;
+      }),
+    );
+    input.missing!.sort((a, b) => LAYERS.findIndex((l) => l.layer === a.layer) - LAYERS.findIndex((l) => l.layer === b.layer));
+    this.input = input;
+    this.watches = watches;
+    this.needSnapshot = true;
+  }
+
+  private async registry() {
+    const s = this.clusters.session(this.context);
+    if (!s) return undefined;
+    const st = await s.connect();
+    return st.phase === 'ready' ? st.registry : undefined;
+  }
+}
+
+function key(layer: Layer): 'services' | 'slices' | 'pods' | 'nodes' {
+  return layer === 'Service' ? 'services' : layer === 'EndpointSlice' ? 'slices' : layer === 'Pod' ? 'pods' : 'nodes';
+}

@@ -1,0 +1,45 @@
+// "Show Topology": from a context row (every namespace), a namespace row, a Service row, or the
+// palette (the current context, then a namespace or all of them). Panels restore after a reload
+// through the serializer (activation event onWebviewPanel:kubeAtlas.topology).
+import * as vscode from 'vscode';
+import { parsePanelScope, type PanelScope } from '../../kube/topology/protocol';
+import type { BrowseNode } from '../../kube/tree/nodes';
+import { TOPOLOGY_VIEW_TYPE, type TopologyDeps, TopologyPanel, TopologySerializer } from './topologyPanel';
+
+const ALL = '$(globe) All namespaces';
+
+export function registerTopologyCommands(deps: TopologyDeps, currentContext: () => string | undefined): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('kubeAtlas.showTopology', async (node?: BrowseNode) => {
+      const scope = node ? scopeOfNode(node) : await pickScope(deps, currentContext());
+      // A panel disposes itself (and its watches) when closed.
+      if (scope) TopologyPanel.open(deps, scope);
+    }),
+    vscode.window.registerWebviewPanelSerializer(TOPOLOGY_VIEW_TYPE, new TopologySerializer(deps, parsePanelScope)),
+  ];
+}
+
+function scopeOfNode(n: BrowseNode): PanelScope | undefined {
+  if (n.type === 'context') return { context: n.context };
+  if (n.type === 'namespace' && n.namespace) return { context: n.context, namespace: n.namespace };
+  if (n.type === 'object' && n.resource?.kind === 'Service' && n.object?.metadata.namespace) {
+    return { context: n.context, namespace: n.object.metadata.namespace, service: n.object.metadata.name };
+  }
+  return undefined;
+}
+
+async function pickScope(deps: TopologyDeps, context: string | undefined): Promise<PanelScope | undefined> {
+  if (!context) {
+    void vscode.window.showInformationMessage('No Kubernetes context: add one to your kubeconfig first.');
+    return undefined;
+  }
+  const st = await deps.clusters.session(context)?.connect();
+  const nsType = st?.phase === 'ready' ? st.registry.get('namespaces') : undefined;
+  // Namespaces the tree already watches (no list just for this picker), else the context's own.
+  const cached = nsType ? [...(deps.clusters.hub.peek(context, nsType)?.store.list() ?? [])].map((o) => o.metadata.name ?? '') : [];
+  const own = deps.clusters.kubeconfig?.contexts.find((c) => c.name === context)?.namespace ?? 'default';
+  const names = [...new Set([own, ...cached])].filter(Boolean).sort();
+  const pick = await vscode.window.showQuickPick([ALL, ...names], { placeHolder: `Topology of ${context}: which namespace?` });
+  if (!pick) return undefined;
+  return pick === ALL ? { context } : { context, namespace: pick };
+}
