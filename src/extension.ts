@@ -16,6 +16,8 @@ import { type ActionsApi, registerApplyCommands } from './ui/commands/applyComma
 import { registerContextCommands } from './ui/commands/contextCommands';
 import { registerObjectCommands } from './ui/commands/objectCommands';
 import { registerDeleteCommand } from './ui/commands/deleteCommand';
+import { registerBatchExecCommands } from './ui/exec/batchExecCommands';
+import { BATCH_SCHEME, BatchResultDocuments } from './ui/exec/batchResults';
 import { registerExecCommands } from './ui/exec/execCommands';
 import { registerPortForwardCommands } from './ui/portforward/portForwardCommands';
 import { registerWorkloadCommands } from './ui/commands/workloadCommands';
@@ -66,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   const statusBar = new ContextStatusBar(clusters, state);
   const yaml = new YamlDocumentProvider(clusters);
   const logs = new LogDocuments();
+  const batchResults = new BatchResultDocuments();
   const source = new KubeconfigSource();
   const actions = registerApplyCommands(clusters, model, view, state, access, () => statusBar.currentContext(), log);
 
@@ -111,6 +114,8 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     vscode.workspace.registerTextDocumentContentProvider(YAML_SCHEME, yaml),
     logs,
     vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, logs),
+    batchResults,
+    vscode.workspace.registerTextDocumentContentProvider(BATCH_SCHEME, batchResults),
     source.onDidChange((m) => void adopt(m)),
     state.onDidChange(() => statusBar.update()),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
@@ -136,6 +141,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     ...registerDeleteCommand({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
     ...registerPortForwardCommands(clusters),
     ...registerExecCommands({ clusters, access, view, memento: context.workspaceState, currentContext: () => statusBar.currentContext() }),
+    ...registerBatchExecCommands({ clusters, access, view, documents: batchResults, currentContext: () => statusBar.currentContext() }),
     ...registerLogCommands({ clusters, access, view, documents: logs }),
     { dispose: () => access.dispose() },
     vscode.commands.registerCommand('kubeAtlas.showOutput', () => output.show()),

@@ -138,18 +138,18 @@ test('menus: the when-clauses of package.json show each action only with its cap
       .filter((c) => !['kubeAtlas.openYaml', 'kubeAtlas.copyName', 'kubeAtlas.portForward'].includes(c));
   const dep = { metadata: { name: 'web' }, spec: {} };
   const acts = actionsFor(deployments);
-  assert.deepEqual(acts, ['delete', 'patch', 'scale', 'history', 'logs']);
+  assert.deepEqual(acts, ['delete', 'patch', 'scale', 'history', 'logs', 'exec']);
   const all = objectContextValue(deployments, dep, accessMarkers(acts, acts.map(() => ({ allowed: true }))));
-  assert.deepEqual(shown(all).sort(), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.rolloutHistory', 'kubeAtlas.rolloutPause', 'kubeAtlas.rolloutRestart', 'kubeAtlas.rolloutStatus', 'kubeAtlas.rolloutUndo', 'kubeAtlas.scale', 'kubeAtlas.showWorkloadLogs']);
+  assert.deepEqual(shown(all).sort(), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.rolloutHistory', 'kubeAtlas.rolloutPause', 'kubeAtlas.rolloutRestart', 'kubeAtlas.rolloutStatus', 'kubeAtlas.rolloutUndo', 'kubeAtlas.runInPods', 'kubeAtlas.scale', 'kubeAtlas.showWorkloadLogs']);
   const paused = objectContextValue(deployments, { metadata: { name: 'web' }, spec: { paused: true } }, accessMarkers(acts, acts.map(() => ({ allowed: true }))));
   assert.ok(shown(paused).includes('kubeAtlas.rolloutResume') && !shown(paused).includes('kubeAtlas.rolloutPause'));
   // The restricted user: nothing but the read-only status.
   const denied = objectContextValue(deployments, dep, accessMarkers(acts, acts.map(() => ({ allowed: false }))));
   assert.deepEqual(shown(denied), ['kubeAtlas.rolloutStatus']);
   // While the answers are out, nothing that writes is offered.
-  assert.deepEqual(shown(objectContextValue(deployments, dep, accessMarkers(acts, [undefined, undefined, undefined, undefined, undefined]) ?? '')), ['kubeAtlas.rolloutStatus']);
+  assert.deepEqual(shown(objectContextValue(deployments, dep, accessMarkers(acts, [undefined, undefined, undefined, undefined, undefined, undefined]) ?? '')), ['kubeAtlas.rolloutStatus']);
   // Only scale allowed.
-  const scaleOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: true }, { allowed: false }, { allowed: false }]));
+  const scaleOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: true }, { allowed: false }, { allowed: false }, { allowed: false }]));
   assert.deepEqual(shown(scaleOnly).sort(), ['kubeAtlas.rolloutStatus', 'kubeAtlas.scale']);
   // A pod: edit (it needs patch, like every change to an object), delete and logs; logs only with `get pods/log`.
   const pa = actionsFor(pods);
@@ -167,8 +167,12 @@ test('menus: the when-clauses of package.json show each action only with its cap
   assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete:can-patch:can-exec'), ['kubeAtlas.openShell']);
   assert.deepEqual(shown('kubeAtlas.container:init:logs:can-exec'), [], 'no shell in an init container');
   // Logs of a workload's pods need the same permission.
-  const logsOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: false }, { allowed: false }, { allowed: true }]));
+  const logsOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: false }, { allowed: false }, { allowed: true }, { allowed: false }]));
   assert.deepEqual(shown(logsOnly).sort(), ['kubeAtlas.rolloutStatus', 'kubeAtlas.showWorkloadLogs']);
+  // Run Command in Pods on a workload needs create pods/exec, like Open Shell.
+  const execOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: false }, { allowed: false }, { allowed: false }, { allowed: true }]));
+  assert.deepEqual(shown(execOnly).sort(), ['kubeAtlas.rolloutStatus', 'kubeAtlas.runInPods']);
+  assert.ok(shown('kubeAtlas.namespace').includes('kubeAtlas.runInPods'), 'namespace rows offer it (checked when run)');
   // Container rows carry their pod's markers.
   assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete:can-logs').sort(), ['kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
   assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete'), []);

@@ -1,0 +1,89 @@
+// Exec, batch exec and port-forward in a real VS Code (code-server) against the test cluster,
+// driven like a user: Run Command in Pods… on a Deployment (results document, failures first,
+// Re-run Failed). One code-server for the whole file.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { attachCluster } from '../cluster/cluster.harness';
+import { editorText, menuAction } from './harness/editorText';
+import { openWorkbench, type WorkbenchSession } from './harness/session';
+import { waitFor } from './harness/wait';
+import type { Workbench } from './harness/workbench';
+
+const run = promisify(execFile);
+const clusterDir = process.env.KUBE_ATLAS_CLUSTER_DIR;
+const VIEW = 'Clusters';
+const ns = `e2e-exec-${Date.now().toString(36)}`;
+let session: WorkbenchSession;
+let wb: Workbench;
+
+function kubectl(args: string[]) {
+  if (!clusterDir) throw new Error('KUBE_ATLAS_CLUSTER_DIR must name the test cluster (npm test starts one)');
+  return run(join(clusterDir, 'bin', 'kubectl'), [`--kubeconfig=${join(clusterDir, 'kubeconfig')}`, ...args]);
+}
+
+before(async () => {
+  await kubectl(['create', 'namespace', ns]);
+  await kubectl(['-n', ns, 'create', 'deployment', 'web', '--image=registry.invalid/web:1', '--replicas=3']);
+  const podFile = join(tmpdir(), `${ns}-shell-pod.json`);
+  writeFileSync(podFile, JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'shell-pod', namespace: ns }, spec: { nodeName: 'kwok-node-0', containers: [{ name: 'main', image: 'registry.invalid/x:1', ports: [{ containerPort: 8080 }] }] } }));
+  await kubectl(['apply', '-f', podFile]);
+  await kubectl(['-n', ns, 'wait', '--for=condition=Ready', 'pod', '--all', '--timeout=90s']);
+  session = await openWorkbench({ env: { KUBECONFIG: join(clusterDir ?? '', 'kubeconfig') }, settings: { 'kubeAtlas.tree.pageSize': 500 } });
+  wb = session.wb;
+  await wb.openView('Kube Atlas');
+  await wb.expand(VIEW, 'kube-atlas-local', 1);
+  await wb.expand(VIEW, ns, 2);
+  await wb.expand(VIEW, 'Workloads', 3);
+});
+
+after(async () => {
+  await session?.close();
+  await kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
+});
+
+const row = async (label: string, level: number) => (await wb.treeItems(VIEW)).find((r) => r.label === label && r.level === level);
+
+test('Run Command in Pods… on a Deployment: argv without a shell, results failures first, Re-run Failed', async () => {
+  await wb.expand(VIEW, 'Deployments', 4);
+  await waitFor(async () => (await row('web', 5))?.description.startsWith('3/3'), { what: 'web 3/3', timeoutMs: 60_000 });
+  // The first pod to get there creates the directory and exits 5; the others find it and succeed.
+  const dir = `${ns}-batch-lock`;
+  const scratch = attachCluster(clusterDir ?? '').execScratch;
+  rmSync(join(scratch, dir), { recursive: true, force: true });
+  await menuAction(wb, 'web', 5, 'Run Command in Pods…');
+  const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  const title = (await wb.page.locator('.quick-input-widget .quick-input-title').textContent()) ?? '';
+  assert.match(title, new RegExp(`Run a command in the pods of Deployment ${ns}/web`));
+  const message = wb.page.locator('.quick-input-widget .quick-input-message');
+  assert.match((await message.textContent()) ?? '', /no shell runs it/);
+  await input.fill(`sh -c 'echo unclosed`);
+  await waitFor(async () => /single quote is not closed/.test((await message.textContent()) ?? ''), { what: 'validation of an unclosed quote' });
+  await input.fill(`sh -c 'mkdir ${dir} 2>/dev/null && exit 5 || echo "ok in $KUBE_ATLAS_EXEC"'`);
+  await waitFor(async () => !/not closed/.test((await message.textContent()) ?? ''), { what: 'validation cleared' });
+  await wb.screenshot('batch-01-command');
+  await input.press('Enter');
+
+  await waitFor(async () => /3 pods: 1 failed, 2 succeeded\./.test(await editorText(wb)), { what: 'the results document', timeoutMs: 60_000 });
+  const first = await editorText(wb);
+  await wb.screenshot('batch-02-results');
+  const sections = first.split('\n').filter((l) => l.startsWith('## '));
+  assert.equal(sections.length, 3, first);
+  assert.match(sections[0]!, new RegExp(`^## ✖ ${ns}/web-[a-z0-9]+-[a-z0-9]+ — exit 5 — \\d+ ms$`), 'the failure comes first');
+  assert.ok(sections.slice(1).every((s) => /^## ✔ .* — exit 0 — \d+ ms$/.test(s)), sections.join('\n'));
+  assert.match(first, /ok in 1/, 'the output of the successful pods (the variable expanded by sh -c in the pod, not by us)');
+  const failedPod = /web-[a-z0-9]+-[a-z0-9]+/.exec(sections[0]!)![0];
+
+  await wb.clickEditorAction('Re-run Failed');
+  await waitFor(async () => /3 pods: 0 failed, 3 succeeded\./.test(await editorText(wb)), { what: 'the re-run to update the document', timeoutMs: 60_000 });
+  const second = await editorText(wb);
+  assert.match(second, /failed pods re-run 1×/);
+  assert.match(second, new RegExp(`## ✔ ${ns}/${failedPod} — exit 0`), 'the pod that failed ran again and succeeded');
+  await wb.screenshot('batch-03-rerun');
+  rmSync(join(scratch, dir), { recursive: true, force: true });
+});
