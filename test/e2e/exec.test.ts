@@ -172,3 +172,33 @@ test('Port Forward… on a pod: fetch through 127.0.0.1, then stop it from the s
   await item.waitFor({ state: 'hidden', timeout: 10_000 });
   await assert.rejects(fetch(`http://127.0.0.1:${port}/`), 'the port is closed once stopped');
 });
+
+test('Port Forward… on a Deployment: one ready pod of it, another after that pod is deleted', async () => {
+  await wb.expand(VIEW, 'Deployments', 4);
+  await menuAction(wb, 'web', 5, 'Port Forward…');
+  const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill('8080');
+  await input.press('Enter');
+  await waitFor(async () => (await input.inputValue()) === '', { what: 'the local port prompt' });
+  await input.press('Enter');
+  const note = await wb.waitForNotification(new RegExp(`Forwarding 127\\.0\\.0\\.1:(\\d+) → deployment ${ns}/web:8080 \\(pod (web-[a-z0-9-]+):8080\\)`), 30_000);
+  const [, port, first] = /127\.0\.0\.1:(\d+) .*\(pod (web-[a-z0-9-]+):8080\)/.exec(note.message)!;
+  const get = async (path: string) => (await fetch(`http://127.0.0.1:${port}${path}`, { headers: { connection: 'close' } })).text();
+  assert.equal((await get('/one')).trim(), 'hello from kube-atlas port-forward /one');
+  await kubectl(['-n', ns, 'delete', 'pod', first!]);
+  // New connections go to another ready pod of the Deployment once the watch has seen the deletion.
+  const body = await waitFor(async () => (await get('/two').catch(() => undefined))?.trim(), { what: 'a fetch through the forward after its pod was deleted', timeoutMs: 30_000 });
+  assert.equal(body, 'hello from kube-atlas port-forward /two');
+  const item = wb.page.locator('.part.statusbar .statusbar-item', { hasText: '1 forward' }).first();
+  await item.click();
+  const labels = await waitFor(async () => {
+    const l = await wb.quickPickLabels();
+    return l.length ? l : undefined;
+  }, { what: 'the forwards list' });
+  const row = labels.find((l) => l.includes(`deployment ${ns}/web:8080`)) ?? '';
+  assert.ok(/\(pod web-[a-z0-9-]+:8080\)/.test(row) && !row.includes(first!), `the forward names another pod now: ${row}`);
+  await wb.screenshot('forward-02-workload-reattached');
+  await wb.pickQuickItem(/Stop all/);
+  await item.waitFor({ state: 'hidden', timeout: 10_000 });
+});

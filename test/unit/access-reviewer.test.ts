@@ -176,11 +176,13 @@ test('menus: the when-clauses of package.json show each action only with its cap
   // Container rows carry their pod's markers.
   assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete:can-logs').sort(), ['kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
   assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete'), []);
-  // Port Forward: on pod and Service rows (the server decides; its refusal is explained).
+  // Port Forward: on pod, Service and Deployment/StatefulSet/DaemonSet rows (the server decides; its refusal is explained).
   const forwardable = (cv: string) =>
     pkg.contributes.menus['view/item/context']!.filter((m) => m.command === 'kubeAtlas.portForward' && new RegExp(/viewItem =~ \/(.*)\/$/.exec(m.when ?? '')![1]!).test(cv)).length > 0;
   assert.deepEqual(
     ['kubeAtlas.object.pod:logs:exec', 'kubeAtlas.object.service', 'kubeAtlas.object.serviceaccount', 'kubeAtlas.object.deployment:scalable'].map(forwardable),
-    [true, true, false, false],
+    [true, true, false, true],
   );
+  assert.ok(['kubeAtlas.object.statefulset:scalable', 'kubeAtlas.object.daemonset'].every(forwardable), 'workloads forward to one of their ready pods');
+  assert.ok(!forwardable('kubeAtlas.object.replicaset:scalable'));
 });
