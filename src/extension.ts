@@ -19,6 +19,7 @@ import { registerDeleteCommand } from './ui/commands/deleteCommand';
 import { registerBatchExecCommands } from './ui/exec/batchExecCommands';
 import { BATCH_SCHEME, BatchResultDocuments } from './ui/exec/batchResults';
 import { registerExecCommands } from './ui/exec/execCommands';
+import { registerPluginCommands } from './ui/plugins/pluginCommands';
 import { registerPortForwardCommands } from './ui/portforward/portForwardCommands';
 import { registerWorkloadCommands } from './ui/commands/workloadCommands';
 import { LOGS_SCHEME, LogDocuments } from './ui/logs/logDocuments';
@@ -140,8 +141,9 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     ...registerWorkloadCommands({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
     ...registerDeleteCommand({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
     ...registerPortForwardCommands(clusters),
-    ...registerExecCommands({ clusters, access, view, memento: context.workspaceState, currentContext: () => statusBar.currentContext() }),
+    ...registerExecCommands({ clusters, access, view, memento: context.workspaceState, currentContext: () => statusBar.currentContext(), kubeconfigPaths }),
     ...registerBatchExecCommands({ clusters, access, view, documents: batchResults, currentContext: () => statusBar.currentContext() }),
+    ...registerPluginCommands({ view, currentContext: () => statusBar.currentContext(), kubeconfigPaths }),
     ...registerLogCommands({ clusters, access, view, documents: logs }),
     { dispose: () => access.dispose() },
     vscode.commands.registerCommand('kubeAtlas.showOutput', () => output.show()),

@@ -4,7 +4,7 @@
 // through it and a stop from the status bar. One code-server for the whole file.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -21,6 +21,7 @@ const VIEW = 'Clusters';
 const ns = `e2e-exec-${Date.now().toString(36)}`;
 let session: WorkbenchSession;
 let wb: Workbench;
+const binDir = join(tmpdir(), `${ns}-bin`);
 
 function kubectl(args: string[]) {
   if (!clusterDir) throw new Error('KUBE_ATLAS_CLUSTER_DIR must name the test cluster (npm test starts one)');
@@ -34,7 +35,12 @@ before(async () => {
   writeFileSync(podFile, JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'shell-pod', namespace: ns }, spec: { nodeName: 'kwok-node-0', containers: [{ name: 'main', image: 'registry.invalid/x:1', ports: [{ containerPort: 8080 }] }] } }));
   await kubectl(['apply', '-f', podFile]);
   await kubectl(['-n', ns, 'wait', '--for=condition=Ready', 'pod', '--all', '--timeout=90s']);
-  session = await openWorkbench({ env: { KUBECONFIG: join(clusterDir ?? '', 'kubeconfig') }, settings: { 'kubeAtlas.tree.pageSize': 500 } });
+  // kubectl and a test plugin on the extension host's PATH (the plugin prints what it was given).
+  mkdirSync(binDir, { recursive: true });
+  symlinkSync(join(clusterDir ?? '', 'bin', 'kubectl'), join(binDir, 'kubectl'));
+  writeFileSync(join(binDir, 'kubectl-hello'), '#!/bin/sh\necho "hello-plugin args: $*"\necho "hello-plugin kubeconfig: $KUBECONFIG"\nexit 7\n');
+  chmodSync(join(binDir, 'kubectl-hello'), 0o755);
+  session = await openWorkbench({ env: { KUBECONFIG: join(clusterDir ?? '', 'kubeconfig') }, pathPrepend: [binDir], settings: { 'kubeAtlas.tree.pageSize': 500 } });
   wb = session.wb;
   await wb.openView('Kube Atlas');
   await wb.expand(VIEW, 'kube-atlas-local', 1);
@@ -44,6 +50,7 @@ before(async () => {
 
 after(async () => {
   await session?.close();
+  rmSync(binDir, { recursive: true, force: true });
   await kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
 });
 
@@ -201,4 +208,69 @@ test('Port Forward… on a Deployment: one ready pod of it, another after that p
   await wb.screenshot('forward-02-workload-reattached');
   await wb.pickQuickItem(/Stop all/);
   await item.waitFor({ state: 'hidden', timeout: 10_000 });
+});
+
+/** The terminal tab named `name`, picked so it is the one shown. */
+async function showTerminal(name: string): Promise<void> {
+  await waitFor(
+    async () => {
+      // With one terminal the panel shows its name in the header; with several, a list of tabs.
+      const tab = wb.page.locator(`.part.panel .monaco-list-row[aria-label*="${name}"]`).first();
+      if (await tab.isVisible()) {
+        await tab.click();
+        return true;
+      }
+      return (await wb.page.locator('.part.panel .single-terminal-tab').allTextContents()).some((t) => t.includes(name));
+    },
+    { what: `the terminal ${name}`, timeoutMs: 30_000 },
+  );
+}
+
+test('Run kubectl Plugin… on a pod: kubectl-hello from PATH runs with the pod, context and namespace pinned', async () => {
+  await wb.expand(VIEW, 'Pods', 4);
+  await menuAction(wb, 'shell-pod', 5, 'Run kubectl Plugin…');
+  await wb.pickQuickItem(/^hello/, { timeoutMs: 20_000 }).catch(async (e) => {
+    await wb.screenshot('plugin-00-failed');
+    console.log('NOTES', JSON.stringify(await wb.notifications()));
+    throw e;
+  });
+  await showTerminal('kubectl hello shell-pod (kube-atlas-local)');
+  const text = await wb.waitForTerminalText(/kubectl hello exited with code 7\./, 30_000);
+  assert.match(text, new RegExp(`hello-plugin args: shell-pod --context kube-atlas-local --namespace ${ns}`));
+  assert.match(text, new RegExp(`hello-plugin kubeconfig: ${join(clusterDir ?? '', 'kubeconfig').replace(/[.]/g, '\\.')}`));
+  await wb.screenshot('plugin-01-hello');
+  await wb.terminalType('x');
+});
+
+test('kubectl mode: VS Code\'s own node-pty loads in the extension host and runs kubectl exec -it; output and exit code', async () => {
+  // A workbench of its own with the setting from the start (a settings file written under a
+  // running code-server was not picked up in time here).
+  const own = await openWorkbench({ env: { KUBECONFIG: join(clusterDir ?? '', 'kubeconfig') }, pathPrepend: [binDir], settings: { 'kubeAtlas.tree.pageSize': 500, 'kubeAtlas.exec.mode': 'kubectl' } });
+  const main = wb;
+  wb = own.wb;
+  try {
+    await wb.openView('Kube Atlas');
+    await wb.expand(VIEW, 'kube-atlas-local', 1);
+    await wb.expand(VIEW, ns, 2);
+    await wb.expand(VIEW, 'Workloads', 3);
+    await wb.expand(VIEW, 'Pods', 4);
+    await menuAction(wb, 'shell-pod', 5, 'Open Shell');
+    await showTerminal(`kube-atlas-local/${ns}/shell-pod/main`);
+    await wb.waitForTerminalText(new RegExp(`kubectl exec -it --context kube-atlas-local -n ${ns} shell-pod -c main --`), 30_000);
+    await waitFor(
+      async () => {
+        await wb.terminalType('echo pty-$((6*7))\n');
+        return (await wb.terminalText()).includes('pty-42');
+      },
+      { what: 'pty-42 from the kubectl-mode shell', timeoutMs: 30_000, intervalMs: 1_500 },
+    );
+    await wb.screenshot('pty-01-kubectl-mode');
+    await wb.terminalType('exit 5\n');
+    await wb.waitForTerminalText(/kubectl exec exited with code 5\./, 30_000);
+    await wb.screenshot('pty-02-exit');
+    await wb.terminalType('x');
+  } finally {
+    wb = main;
+    await own.close();
+  }
 });

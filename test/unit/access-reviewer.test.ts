@@ -135,7 +135,7 @@ test('menus: the when-clauses of package.json show each action only with its cap
         return re && new RegExp(re[1]!).test(contextValue);
       })
       .map((m) => m.command)
-      .filter((c) => !['kubeAtlas.openYaml', 'kubeAtlas.copyName', 'kubeAtlas.portForward'].includes(c));
+      .filter((c) => !['kubeAtlas.openYaml', 'kubeAtlas.copyName', 'kubeAtlas.portForward', 'kubeAtlas.runPlugin'].includes(c));
   const dep = { metadata: { name: 'web' }, spec: {} };
   const acts = actionsFor(deployments);
   assert.deepEqual(acts, ['delete', 'patch', 'scale', 'history', 'logs', 'exec']);
