@@ -16,8 +16,11 @@ import { type ActionsApi, registerApplyCommands } from './ui/commands/applyComma
 import { registerContextCommands } from './ui/commands/contextCommands';
 import { registerObjectCommands } from './ui/commands/objectCommands';
 import { registerDeleteCommand } from './ui/commands/deleteCommand';
+import { registerBatchExecCommands } from './ui/exec/batchExecCommands';
+import { BATCH_SCHEME, BatchResultDocuments } from './ui/exec/batchResults';
 import { registerExecCommands } from './ui/exec/execCommands';
 import { registerHelmCommands } from './ui/helm/helmCommands';
+import { registerPluginCommands } from './ui/plugins/pluginCommands';
 import { registerPortForwardCommands } from './ui/portforward/portForwardCommands';
 import { registerWorkloadCommands } from './ui/commands/workloadCommands';
 import { LOGS_SCHEME, LogDocuments } from './ui/logs/logDocuments';
@@ -72,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   const yaml = new YamlDocumentProvider(clusters);
   const logs = new LogDocuments();
   const reports = new ReportDocuments();
+  const batchResults = new BatchResultDocuments();
   const source = new KubeconfigSource();
   const actions = registerApplyCommands(clusters, model, view, state, access, () => statusBar.currentContext(), log);
 
@@ -117,6 +121,8 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     vscode.workspace.registerTextDocumentContentProvider(YAML_SCHEME, yaml),
     logs,
     vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, logs),
+    batchResults,
+    vscode.workspace.registerTextDocumentContentProvider(BATCH_SCHEME, batchResults),
     source.onDidChange((m) => void adopt(m)),
     state.onDidChange(() => statusBar.update()),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
@@ -141,7 +147,9 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     ...registerWorkloadCommands({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
     ...registerDeleteCommand({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
     ...registerPortForwardCommands(clusters),
-    ...registerExecCommands({ clusters, access, view, memento: context.workspaceState, currentContext: () => statusBar.currentContext() }),
+    ...registerExecCommands({ clusters, access, view, memento: context.workspaceState, currentContext: () => statusBar.currentContext(), kubeconfigPaths }),
+    ...registerBatchExecCommands({ clusters, access, view, documents: batchResults, currentContext: () => statusBar.currentContext() }),
+    ...registerPluginCommands({ view, currentContext: () => statusBar.currentContext(), kubeconfigPaths }),
     ...registerLogCommands({ clusters, access, view, documents: logs }),
     reports,
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),

@@ -78,7 +78,7 @@ test('admin: every action is marked on the same row', async () => {
   try {
     const row = await deploymentRow(model);
     await waitFor(() => row.contextValue.includes(':can-'), { what: 'access markers', timeoutMs: 10_000 });
-    assert.equal(row.contextValue, 'kubeAtlas.object.deployment:scalable:restartable:can-delete:can-patch:can-scale:can-history:can-logs');
+    assert.equal(row.contextValue, 'kubeAtlas.object.deployment:scalable:restartable:can-delete:can-patch:can-scale:can-history:can-logs:can-exec');
   } finally {
     model.dispose();
     access.dispose();

@@ -135,22 +135,22 @@ test('menus: the when-clauses of package.json show each action only with its cap
         return re && new RegExp(re[1]!).test(contextValue);
       })
       .map((m) => m.command)
-      // Read-only entries shown on every object row of their kinds (Diagnose copes with missing read rights itself).
-      .filter((c) => !['kubeAtlas.openYaml', 'kubeAtlas.copyName', 'kubeAtlas.portForward', 'kubeAtlas.diagnose'].includes(c));
+      // Read-only entries shown on every object row of their kinds (Diagnose copes with missing read rights itself; a plugin's own rights are its business).
+      .filter((c) => !['kubeAtlas.openYaml', 'kubeAtlas.copyName', 'kubeAtlas.portForward', 'kubeAtlas.diagnose', 'kubeAtlas.runPlugin'].includes(c));
   const dep = { metadata: { name: 'web' }, spec: {} };
   const acts = actionsFor(deployments);
-  assert.deepEqual(acts, ['delete', 'patch', 'scale', 'history', 'logs']);
+  assert.deepEqual(acts, ['delete', 'patch', 'scale', 'history', 'logs', 'exec']);
   const all = objectContextValue(deployments, dep, accessMarkers(acts, acts.map(() => ({ allowed: true }))));
-  assert.deepEqual(shown(all).sort(), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.rolloutHistory', 'kubeAtlas.rolloutPause', 'kubeAtlas.rolloutRestart', 'kubeAtlas.rolloutStatus', 'kubeAtlas.rolloutUndo', 'kubeAtlas.scale', 'kubeAtlas.showWorkloadLogs']);
+  assert.deepEqual(shown(all).sort(), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.rolloutHistory', 'kubeAtlas.rolloutPause', 'kubeAtlas.rolloutRestart', 'kubeAtlas.rolloutStatus', 'kubeAtlas.rolloutUndo', 'kubeAtlas.runInPods', 'kubeAtlas.scale', 'kubeAtlas.showWorkloadLogs']);
   const paused = objectContextValue(deployments, { metadata: { name: 'web' }, spec: { paused: true } }, accessMarkers(acts, acts.map(() => ({ allowed: true }))));
   assert.ok(shown(paused).includes('kubeAtlas.rolloutResume') && !shown(paused).includes('kubeAtlas.rolloutPause'));
   // The restricted user: nothing but the read-only status.
   const denied = objectContextValue(deployments, dep, accessMarkers(acts, acts.map(() => ({ allowed: false }))));
   assert.deepEqual(shown(denied), ['kubeAtlas.rolloutStatus']);
   // While the answers are out, nothing that writes is offered.
-  assert.deepEqual(shown(objectContextValue(deployments, dep, accessMarkers(acts, [undefined, undefined, undefined, undefined, undefined]) ?? '')), ['kubeAtlas.rolloutStatus']);
+  assert.deepEqual(shown(objectContextValue(deployments, dep, accessMarkers(acts, [undefined, undefined, undefined, undefined, undefined, undefined]) ?? '')), ['kubeAtlas.rolloutStatus']);
   // Only scale allowed.
-  const scaleOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: true }, { allowed: false }, { allowed: false }]));
+  const scaleOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: true }, { allowed: false }, { allowed: false }, { allowed: false }]));
   assert.deepEqual(shown(scaleOnly).sort(), ['kubeAtlas.rolloutStatus', 'kubeAtlas.scale']);
   // A pod: edit (it needs patch, like every change to an object), delete and logs; logs only with `get pods/log`.
   const pa = actionsFor(pods);
@@ -168,16 +168,22 @@ test('menus: the when-clauses of package.json show each action only with its cap
   assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete:can-patch:can-exec'), ['kubeAtlas.openShell']);
   assert.deepEqual(shown('kubeAtlas.container:init:logs:can-exec'), [], 'no shell in an init container');
   // Logs of a workload's pods need the same permission.
-  const logsOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: false }, { allowed: false }, { allowed: true }]));
+  const logsOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: false }, { allowed: false }, { allowed: true }, { allowed: false }]));
   assert.deepEqual(shown(logsOnly).sort(), ['kubeAtlas.rolloutStatus', 'kubeAtlas.showWorkloadLogs']);
+  // Run Command in Pods on a workload needs create pods/exec, like Open Shell.
+  const execOnly = objectContextValue(deployments, dep, accessMarkers(acts, [{ allowed: false }, { allowed: false }, { allowed: false }, { allowed: false }, { allowed: false }, { allowed: true }]));
+  assert.deepEqual(shown(execOnly).sort(), ['kubeAtlas.rolloutStatus', 'kubeAtlas.runInPods']);
+  assert.ok(shown('kubeAtlas.namespace').includes('kubeAtlas.runInPods'), 'namespace rows offer it (checked when run)');
   // Container rows carry their pod's markers.
   assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete:can-logs').sort(), ['kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
   assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete'), []);
-  // Port Forward: on pod and Service rows (the server decides; its refusal is explained).
+  // Port Forward: on pod, Service and Deployment/StatefulSet/DaemonSet rows (the server decides; its refusal is explained).
   const forwardable = (cv: string) =>
     pkg.contributes.menus['view/item/context']!.filter((m) => m.command === 'kubeAtlas.portForward' && new RegExp(/viewItem =~ \/(.*)\/$/.exec(m.when ?? '')![1]!).test(cv)).length > 0;
   assert.deepEqual(
     ['kubeAtlas.object.pod:logs:exec', 'kubeAtlas.object.service', 'kubeAtlas.object.serviceaccount', 'kubeAtlas.object.deployment:scalable'].map(forwardable),
-    [true, true, false, false],
+    [true, true, false, true],
   );
+  assert.ok(['kubeAtlas.object.statefulset:scalable', 'kubeAtlas.object.daemonset'].every(forwardable), 'workloads forward to one of their ready pods');
+  assert.ok(!forwardable('kubeAtlas.object.replicaset:scalable'));
 });

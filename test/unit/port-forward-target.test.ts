@@ -3,7 +3,10 @@
 // are numbers there), skipping pods that just went.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { KubeObject } from '../../src/kube/kinds/types';
 import { pickServicePort, readyPodsOf } from '../../src/kube/portforward/serviceTarget';
+import { pickWorkloadPod } from '../../src/kube/portforward/workloadTarget';
+import { IndexedStore } from '../../src/kube/watch/store';
 
 const ports = [
   { name: 'web', port: 80, targetPort: 'http' },
@@ -40,4 +43,22 @@ test('ready pods with the resolved target port, from every slice', () => {
     { pod: 'b', port: 8080 },
   ]);
   assert.deepEqual(readyPodsOf(slices, ports[1]!), [{ pod: 'a', port: 9090 }]);
+});
+
+test('a workload forward picks a ready pod of its selector from the cache, and another when that one goes', () => {
+  const store = new IndexedStore();
+  const pod = (name: string, labels: Record<string, string>, ready: boolean, extra: Partial<KubeObject['metadata']> = {}): KubeObject => ({
+    metadata: { name, namespace: 'shop', uid: name, labels, ...extra },
+    status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+  });
+  store.upsert(pod('web-c', { app: 'web' }, true));
+  store.upsert(pod('web-a', { app: 'web' }, false));
+  store.upsert(pod('web-b', { app: 'web' }, true));
+  store.upsert(pod('web-d', { app: 'web' }, true, { deletionTimestamp: '2026-11-30T00:00:00Z' }));
+  store.upsert(pod('api-a', { app: 'api' }, true));
+  const sel = { matchLabels: { app: 'web' } };
+  assert.deepEqual(pickWorkloadPod(store, sel, 'shop', 8080, new Set()), { namespace: 'shop', pod: 'web-b', port: 8080 }, 'ready, not terminating, first by name');
+  assert.equal(pickWorkloadPod(store, sel, 'shop', 8080, new Set(['web-b']))?.pod, 'web-c', 'the one that went is skipped');
+  assert.equal(pickWorkloadPod(store, sel, 'shop', 8080, new Set(['web-b', 'web-c'])), undefined, 'no ready pod left');
+  assert.equal(pickWorkloadPod(store, sel, 'other', 8080, new Set()), undefined, 'another namespace');
 });

@@ -13,7 +13,7 @@ import type { AccessDecision, AccessQuery } from './accessTypes';
  * - history: list what holds its revisions (ReplicaSets for Deployments, ControllerRevisions for
  *   StatefulSets and DaemonSets): history and undo read them
  * - exec: open a shell or run a command in a pod's container (`create pods/exec`, what kubectl's
- *   exec always needed; container rows carry their pod's markers)
+ *   exec always needed; container rows carry their pod's markers), or in a workload's pods
  * - logs: read the logs of its pods (`get pods/log`): a pod's own, or a workload's pods'
  */
 export type ObjectAction = 'delete' | 'patch' | 'scale' | 'history' | 'logs' | 'exec';
@@ -40,7 +40,8 @@ export function actionsFor(type: ResourceType): ObjectAction[] {
   if (type.scalable) out.push('scale');
   if (hasRollout(type)) out.push('history');
   if (hasPodLogs(type)) out.push('logs');
-  if (type.kind === 'Pod' && type.group === '' && type.hasExec) out.push('exec');
+  // Pods (Open Shell) and the workloads whose pods a command can run in (Run Command in Pods…).
+  if ((type.kind === 'Pod' && type.group === '' && type.hasExec) || POD_OWNER_KINDS[type.kind] === type.group) out.push('exec');
   return out;
 }
 

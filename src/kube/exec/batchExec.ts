@@ -4,6 +4,7 @@
 import type { ChannelOpener } from '../transport/channel/channelSocket';
 import type { KubeTransport } from '../transport/types';
 import { type ExecEnd, ExecSession } from './execSession';
+import { formatCommandLine } from './commandLine';
 import { describeEnd } from './shellProbe';
 
 export interface BatchTarget {
@@ -113,7 +114,7 @@ export async function podsBySelector(transport: KubeTransport, selector: string,
 /** The results document: a summary line, then one section per pod, failures first. */
 export function renderBatchReport(command: readonly string[], results: readonly BatchResult[]): string {
   const bad = results.filter(failed).length;
-  const lines = [`# ${command.join(' ')}`, '', `${results.length} pods: ${bad} failed, ${results.length - bad} succeeded.`, ''];
+  const lines = [`# ${formatCommandLine(command)}`, '', `${results.length} pods: ${bad} failed, ${results.length - bad} succeeded.`, ''];
   for (const r of failuresFirst(results)) {
     const what = r.status === 'exit' ? `exit ${r.exitCode}` : `${r.status}${r.message ? `: ${r.message}` : ''}`;
     lines.push(`## ${failed(r) ? '✖' : '✔'} ${r.target.namespace}/${r.target.pod}${r.target.container ? ` (${r.target.container})` : ''} — ${what} — ${r.durationMs} ms`);

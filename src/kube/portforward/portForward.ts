@@ -7,7 +7,11 @@ import { Emitter } from '../util/emitter';
 import type { Disposable } from '../watch/sharedWatch';
 import { openPortForwardChannel, type PodPort, pipeConnection } from './portForwardStream';
 
-export type ForwardTarget = { kind: 'pod'; namespace: string; pod: string; port: number } | { kind: 'service'; namespace: string; service: string; port?: number | string };
+export type ForwardTarget =
+  | { kind: 'pod'; namespace: string; pod: string; port: number }
+  | { kind: 'service'; namespace: string; service: string; port?: number | string }
+  /** A Deployment, StatefulSet or DaemonSet: one of its ready pods, another when that one goes. */
+  | { kind: 'workload'; namespace: string; workloadKind: string; name: string; port: number };
 
 export interface PortForwardOptions {
   context: string;
@@ -16,11 +20,13 @@ export interface PortForwardOptions {
   localPort?: number;
   /** The context's channel opener, resolved per connection (a reconnect makes a new transport). */
   opener: () => ChannelOpener;
-  /** Service targets: a ready pod, avoiding the ones that just went. */
+  /** Service and workload targets: a ready pod, avoiding the ones that just went. */
   resolve?: (avoid: ReadonlySet<string>) => Promise<PodPort>;
   /** Calls back when the pod goes (deleted, context reset), so a Service forward re-attaches. */
   watchPod?: (pod: PodPort, gone: () => void) => Disposable;
   onError?: (message: string) => void;
+  /** Releases what `resolve` holds (a workload forward's pod watch) when the forward stops. */
+  onStop?: () => void;
 }
 
 export class PortForward {
@@ -62,13 +68,18 @@ export class PortForward {
   /** "svc/web:80 → pod web-1:8080" style description. */
   describe(): string {
     const t = this.opts.target;
-    const to = t.kind === 'pod' ? `pod ${t.namespace}/${t.pod}:${t.port}` : `service ${t.namespace}/${t.service}${t.port !== undefined ? `:${t.port}` : ''}`;
-    const via = t.kind === 'service' && this.current ? ` (pod ${this.current.pod}:${this.current.port})` : '';
+    const to =
+      t.kind === 'pod'
+        ? `pod ${t.namespace}/${t.pod}:${t.port}`
+        : t.kind === 'service'
+          ? `service ${t.namespace}/${t.service}${t.port !== undefined ? `:${t.port}` : ''}`
+          : `${t.workloadKind.toLowerCase()} ${t.namespace}/${t.name}:${t.port}`;
+    const via = t.kind !== 'pod' && this.current ? ` (pod ${this.current.pod}:${this.current.port})` : '';
     return `127.0.0.1:${this.localPort} → ${to}${via}`;
   }
 
   async start(): Promise<void> {
-    if (this.opts.target.kind === 'service') await this.podFor();
+    if (this.opts.target.kind !== 'pod') await this.podFor();
     else this.watchCurrent();
     const server = createServer((s) => this.accept(s));
     this.server = server;
@@ -88,6 +99,7 @@ export class PortForward {
     if (this.stopped) return;
     this.stopped = true;
     this.podWatch?.dispose();
+    this.opts.onStop?.();
     const server = this.server;
     for (const s of this.sockets) s.destroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -123,8 +135,8 @@ export class PortForward {
       try {
         channel = await openPortForwardChannel(this.opts.opener(), pod);
       } catch (e) {
-        // The pod went between resolution and dial: a Service forward picks another one, once.
-        if (this.opts.target.kind === 'service' && attempt === 0 && (e as { status?: number }).status === 404) {
+        // The pod went between resolution and dial: a Service or workload forward picks another one, once.
+        if (this.opts.target.kind !== 'pod' && attempt === 0 && (e as { status?: number }).status === 404) {
           this.podGone(pod);
           continue;
         }
@@ -176,7 +188,7 @@ export class PortForward {
     this.podWatch?.dispose();
     this.podWatch = undefined;
     // Open connections to it end by themselves (the kubelet closes them); new ones go elsewhere.
-    this.current = this.opts.target.kind === 'service' ? undefined : this.current;
+    this.current = this.opts.target.kind !== 'pod' ? undefined : this.current;
     if (this.opts.target.kind === 'pod') {
       this.current = undefined;
       this.lastError = `pod ${pod.namespace}/${pod.pod} is gone`;

@@ -10,6 +10,7 @@ import type { BrowseNode } from '../../kube/tree/nodes';
 import { showFailure } from '../commands/actionTargets';
 import { SECTION } from '../settings';
 import { PodShellTerminal, type ShellTarget, terminalName } from './execTerminal';
+import { KubectlPtyTerminal, kubectlExecArgs } from './ptyTerminal';
 import { PodPicker, pickContainer } from './podPicker';
 
 export const PROFILE_ID = 'kubeAtlas.podShell';
@@ -20,6 +21,8 @@ export interface ExecDeps {
   memento: vscode.Memento;
   view: vscode.TreeView<BrowseNode>;
   currentContext: () => string | undefined;
+  /** The kubeconfig files the tree reads (KUBECONFIG of a kubectl-mode terminal). */
+  kubeconfigPaths: () => string[];
 }
 
 function shellSetting(): string {
@@ -43,8 +46,12 @@ async function targetOfNode(node: BrowseNode | undefined): Promise<ShellTarget |
 export function registerExecCommands(deps: ExecDeps): vscode.Disposable[] {
   const picker = new PodPicker(deps.clusters, deps.memento, deps.currentContext);
   const terminals = new Set<vscode.Terminal>();
-  const pseudo = (t: ShellTarget): PodShellTerminal => {
+  const pseudo = (t: ShellTarget): vscode.Pseudoterminal => {
     void picker.remember(t);
+    // "kubectl": the user's own kubectl exec -it in a pty; "api" (default): our channel client.
+    if (vscode.workspace.getConfiguration(SECTION).get<string>('exec.mode', 'api') === 'kubectl') {
+      return new KubectlPtyTerminal(kubectlExecArgs(t, shellSetting().trim().split(/\s+/).filter(Boolean)), 'kubectl exec', deps.kubeconfigPaths);
+    }
     return new PodShellTerminal(deps.clusters, t, shellSetting());
   };
   const options = (t: ShellTarget): vscode.ExtensionTerminalOptions => ({ name: terminalName(t), pty: pseudo(t), iconPath: new vscode.ThemeIcon('terminal') });

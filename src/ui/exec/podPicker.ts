@@ -72,7 +72,7 @@ export class PodPicker {
 }
 
 /** One quick pick; the preferred entries (last choice, then a default) come first. */
-async function choose(items: string[], preferred: (string | undefined)[], placeHolder: string, token?: vscode.CancellationToken): Promise<string | undefined> {
+export async function choose(items: string[], preferred: (string | undefined)[], placeHolder: string, token?: vscode.CancellationToken): Promise<string | undefined> {
   const first = preferred.filter((p): p is string => !!p && items.includes(p));
   const ordered = [...new Set([...first, ...items])];
   const picked = await vscode.window.showQuickPick(

@@ -1,4 +1,4 @@
-// "Port Forward…" on pod and Service rows, the list of active forwards in a status bar item (click
+// "Port Forward…" on pod, Service and workload (Deployment, StatefulSet, DaemonSet) rows, the list of active forwards in a status bar item (click
 // → pick one to stop, or stop all). Forwards are pinned to their context; a context reset stops
 // a pod forward's pod watch (the next connection says the pod is gone) and a Service forward
 // re-resolves a pod. Every forward stops when the extension goes away.
@@ -7,6 +7,10 @@ import type { ClusterManager } from '../../kube/clusters/clusterManager';
 import { watchPodLifetime } from '../../kube/exec/podLifetime';
 import { type ForwardTarget, PortForward } from '../../kube/portforward/portForward';
 import { resolveServicePod } from '../../kube/portforward/serviceTarget';
+import { pickWorkloadPod } from '../../kube/portforward/workloadTarget';
+import { objectPath } from '../../kube/kinds/resourceType';
+import type { PodPort } from '../../kube/portforward/portForwardStream';
+import type { LabelSelector } from '../../kube/watch/labelSelector';
 import { channelsOf } from '../../kube/transport/channel/channelSocket';
 import type { BrowseNode } from '../../kube/tree/nodes';
 import { showFailure, transportOf } from '../commands/actionTargets';
@@ -33,16 +37,36 @@ export function registerPortForwardCommands(clusters: ClusterManager): vscode.Di
     item.show();
   };
 
-  const start = async (context: string, target: ForwardTarget, localPort: number): Promise<void> => {
+  const start = async (context: string, target: ForwardTarget, localPort: number, workload?: { selector: LabelSelector }): Promise<void> => {
+    let resolve: ((avoid: ReadonlySet<string>) => Promise<PodPort>) | undefined;
+    let onStop: (() => void) | undefined;
+    if (target.kind === 'service') resolve = (avoid) => resolveServicePod(transportOf(clusters, context), target.namespace, target.service, target.port, avoid);
+    else if (target.kind === 'workload' && workload) {
+      // The namespace's pod watch (shared with the tree) answers which pods are ready, for as long as the forward runs.
+      const lease = clusters.hub.acquire(context, await podType(context), target.namespace);
+      onStop = () => lease.release();
+      resolve = async (avoid) => {
+        await lease.watch.whenSettled();
+        const pod = pickWorkloadPod(lease.watch.store, workload.selector, target.namespace, target.port, avoid);
+        if (!pod) throw new Error(`No ready pod of ${target.workloadKind} ${target.namespace}/${target.name}`);
+        return pod;
+      };
+    }
     const fwd = new PortForward({
       context,
       target,
       localPort,
       opener: () => channelsOf(transportOf(clusters, context)),
-      resolve: target.kind === 'service' ? (avoid) => resolveServicePod(transportOf(clusters, context), target.namespace, target.service, target.port, avoid) : undefined,
+      resolve,
+      onStop,
       watchPod: (pod, gone) => watchPodLifetime(clusters, { context, namespace: pod.namespace, name: pod.pod }, gone),
     });
-    await fwd.start();
+    try {
+      await fwd.start();
+    } catch (e) {
+      onStop?.();
+      throw e;
+    }
     forwards.add(fwd);
     fwd.onDidChange(render);
     render();
@@ -52,6 +76,13 @@ export function registerPortForwardCommands(clusters: ClusterManager): vscode.Di
       if (a === open) void vscode.env.openExternal(vscode.Uri.parse(url));
       else if (a) void vscode.env.clipboard.writeText(url);
     });
+  };
+
+  const podType = async (context: string) => {
+    const state = await clusters.session(context)?.connect();
+    const type = state?.phase === 'ready' ? state.registry.get('pods') : undefined;
+    if (!type) throw new Error(`context "${context}" is not connected`);
+    return type;
   };
 
   const stop = async (f: PortForward): Promise<void> => {
@@ -68,6 +99,7 @@ export function registerPortForwardCommands(clusters: ClusterManager): vscode.Di
         const name = obj?.metadata.name;
         if (!node || !obj || !name || !node.namespace || node.type !== 'object') return;
         let target: ForwardTarget;
+        let workload: { selector: LabelSelector } | undefined;
         if (node.resource?.kind === 'Service') {
           const ports = ((obj.spec as { ports?: ServiceSpecPort[] } | undefined)?.ports ?? []).filter((p) => typeof p.port === 'number');
           if (!ports.length) throw new Error(`Service ${node.namespace}/${name} has no ports`);
@@ -81,10 +113,20 @@ export function registerPortForwardCommands(clusters: ClusterManager): vscode.Di
           const remote = await vscode.window.showInputBox({ prompt: `Port of pod ${node.namespace}/${name} to forward`, placeHolder: 'e.g. 8080', validateInput: validPort });
           if (!remote) return;
           target = { kind: 'pod', namespace: node.namespace, pod: name, port: Number(remote) };
+        } else if (node.resource && WORKLOAD_KINDS.has(node.resource.kind)) {
+          const kind = node.resource.kind;
+          const full = await transportOf(clusters, node.context).request<{ spec?: { selector?: LabelSelector; template?: { spec?: { containers?: { ports?: { containerPort?: number }[] }[] } } } }>({ path: objectPath(node.resource, node.namespace, name) });
+          const selector = full.spec?.selector;
+          if (!selector) throw new Error(`${kind} ${node.namespace}/${name} has no pod selector`);
+          const declared = (full.spec?.template?.spec?.containers ?? []).flatMap((c) => c.ports ?? []).map((p) => p.containerPort)[0];
+          const remote = await vscode.window.showInputBox({ prompt: `Port of the pods of ${kind} ${node.namespace}/${name} to forward (one ready pod; another when it goes)`, placeHolder: 'e.g. 8080', value: declared ? String(declared) : undefined, validateInput: validPort });
+          if (!remote) return;
+          target = { kind: 'workload', namespace: node.namespace, workloadKind: kind, name, port: Number(remote) };
+          workload = { selector };
         } else return;
         const local = await vscode.window.showInputBox({ prompt: 'Local port on 127.0.0.1 (empty: a free port)', validateInput: (v) => (v.trim() === '' ? undefined : validPort(v)) });
         if (local === undefined) return;
-        await start(node.context, target, local.trim() ? Number(local) : 0);
+        await start(node.context, target, local.trim() ? Number(local) : 0, workload);
       } catch (e) {
         showFailure('Port Forward', e);
       }
@@ -111,6 +153,8 @@ export function registerPortForwardCommands(clusters: ClusterManager): vscode.Di
     },
   ];
 }
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
 function validPort(v: string): string | undefined {
   const n = Number(v.trim());

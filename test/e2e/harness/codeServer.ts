@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { type CodeServerInstall, toolchain } from './toolchain';
 import { waitFor } from './wait';
 
@@ -16,6 +16,12 @@ export interface StartCodeServerOptions {
   folder?: string;
   /** Extra environment for the server and its extension host, e.g. `{ KUBECONFIG }`. */
   env?: Record<string, string>;
+  /**
+   * Folders put first on PATH, e.g. test executables: in the server's environment and in the
+   * private HOME's .profile, because VS Code gives the extension host the environment of a login
+   * shell (whose /etc/profile resets PATH), as a user's krew or ~/bin would be set up.
+   */
+  pathPrepend?: string[];
   /** User settings merged over the harness defaults. */
   settings?: Record<string, unknown>;
   /** `--vscode-option enable-smoke-test-driver`: needed for in-host tests; turns off toasts and dialogs. */
@@ -198,6 +204,11 @@ export async function startCodeServer(options: StartCodeServerOptions = {}): Pro
     }),
     ...options.env,
   };
+  if (options.pathPrepend?.length) {
+    env.PATH = [...options.pathPrepend, env.PATH ?? ''].join(delimiter);
+    const line = `export PATH=${options.pathPrepend.map((d) => `'${d}'`).join(':')}:"$PATH"\n`;
+    for (const f of ['.profile', '.bashrc']) writeFileSync(join(dirs.home, f), line);
+  }
   const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
 
   if (options.vsix) {
