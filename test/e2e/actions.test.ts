@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { attachCluster } from '../cluster/cluster.harness';
+import { menuAction as openMenuAction } from './harness/menuAction';
 import { openWorkbench, type WorkbenchSession } from './harness/session';
 import { waitFor } from './harness/wait';
 import type { Workbench } from './harness/workbench';
@@ -46,27 +47,9 @@ after(async () => {
 
 const row = async (label: string, level: number) => (await wb.treeItems(VIEW)).find((r) => r.label === label && r.level === level);
 
-/**
- * Opens the row's context menu and clicks `action`. The entries that write appear once the access
- * review for the row is in (a few ms after it renders): reopen the menu until the entry is there.
- */
-async function menuAction(label: string, level: number, action: string): Promise<void> {
-  const page = wb.page;
-  await waitFor(
-    async () => {
-      const r = page.locator('.part.sidebar .monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).and(page.locator(`[aria-level="${level}"]`)).first();
-      await r.click({ button: 'right' });
-      const item = page.locator('.context-view .monaco-menu .action-item', { has: page.locator(`.action-label[aria-label="${action}"]`) }).first();
-      if (await item.isVisible({ timeout: 1_000 }).catch(() => false)) {
-        await wb.screenshot(`actions-menu-${action}`);
-        await item.click();
-        return true;
-      }
-      await page.keyboard.press('Escape');
-      return false;
-    },
-    { what: `"${action}" in the context menu of ${label}`, timeoutMs: 30_000, intervalMs: 300 },
-  );
+/** The row's context-menu entry, once its access review is in (a screenshot of the open menu first). */
+function menuAction(label: string, level: number, action: string): Promise<void> {
+  return openMenuAction(wb, label, level, action, `actions-menu-${action}`);
 }
 
 /** Clicks a button of the modal dialog (confirmations) and returns the dialog's text. */
@@ -159,28 +142,13 @@ test('Open Shell from a pod row: a terminal named context/namespace/pod/containe
   await wb.terminalType('x'); // "Press any key to close this terminal."
 });
 
-/** The text of the active editor's rendered lines, top to bottom (as Workbench reads the Output panel). */
-async function editorText(): Promise<string> {
-  return wb.page
-    .locator('.editor-instance .monaco-editor .view-lines')
-    .first()
-    .locator('.view-line')
-    .evaluateAll((ls) =>
-      ls
-        .map((l) => ({ top: Number.parseFloat(/top:\s*([-\d.]+)px/.exec(l.getAttribute('style') ?? '')?.[1] ?? '0'), text: (l.textContent ?? '').replace(/\u00a0/g, ' ') }))
-        .sort((a, b) => a.top - b.top)
-        .map((l) => l.text)
-        .join('\n'),
-    )
-    .catch(() => '');
-}
 
 test('Show Logs (all pods) on a Deployment: a live document of its pods\' lines, prefixed, and a new line appears without a click', async () => {
   const { stdout } = await kubectl(['-n', ns, 'get', 'pods', '-l', 'app=web', '--field-selector=status.phase=Running', '-o', 'jsonpath={.items[*].metadata.name}']);
   await menuAction('web', 5, 'Show Logs (all pods)');
   const tab = wb.page.locator('.tabs-container .tab', { hasText: 'deployment web.log' });
   await tab.first().waitFor({ state: 'visible', timeout: 30_000 });
-  await waitFor(async () => /^\[web-[a-z0-9]+-[a-z0-9]+\/web\] /m.test(await editorText()), { what: 'prefixed pod lines in the log document', timeoutMs: 30_000 });
+  await waitFor(async () => /^\[web-[a-z0-9]+-[a-z0-9]+\/web\] /m.test(await wb.editorText()), { what: 'prefixed pod lines in the log document', timeoutMs: 30_000 });
   await wb.screenshot('actions-05-logs-open');
 
   const marker = `e2e-log-${Date.now().toString(36)}`;
@@ -189,7 +157,7 @@ test('Show Logs (all pods) on a Deployment: a live document of its pods\' lines,
   // Every running pod's stream shows it, at the end of the document the editor keeps in view.
   await waitFor(
     async () => {
-      const text = await editorText();
+      const text = await wb.editorText();
       return running.every((p) => text.includes(`[${p}/web] ${marker}`));
     },
     { what: `${marker} from each of ${running.join(', ')}`, timeoutMs: 30_000 },
@@ -199,7 +167,7 @@ test('Show Logs (all pods) on a Deployment: a live document of its pods\' lines,
   // The apiserver's own count of log streams it serves: ours, one per pod (nothing else follows logs now).
   await waitFor(async () => (await logStreamsServed()) === running.length, { what: `${running.length} log streams open on the apiserver`, timeoutMs: 20_000 });
   await wb.runCommand('Kube Atlas: Stop Following');
-  await waitFor(async () => /— stopped/.test(await editorText()), { what: 'the view says it stopped', timeoutMs: 20_000 });
+  await waitFor(async () => /— stopped/.test(await wb.editorText()), { what: 'the view says it stopped', timeoutMs: 20_000 });
   await waitFor(async () => (await logStreamsServed()) === 0, { what: 'Stop Following to release every stream', timeoutMs: 20_000 });
 
   // Opened again, then its tab closed: closing the document releases the streams too.

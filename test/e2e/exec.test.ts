@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { attachCluster } from '../cluster/cluster.harness';
-import { editorText, menuAction } from './harness/editorText';
+import { menuAction } from './harness/menuAction';
 import { openWorkbench, type WorkbenchSession } from './harness/session';
 import { waitFor } from './harness/wait';
 import type { Workbench } from './harness/workbench';
@@ -77,8 +77,8 @@ test('Run Command in Pods… on a Deployment: argv without a shell, results fail
   await wb.screenshot('batch-01-command');
   await input.press('Enter');
 
-  await waitFor(async () => /3 pods: 1 failed, 2 succeeded\./.test(await editorText(wb)), { what: 'the results document', timeoutMs: 60_000 });
-  const first = await editorText(wb);
+  await waitFor(async () => /3 pods: 1 failed, 2 succeeded\./.test(await wb.editorText()), { what: 'the results document', timeoutMs: 60_000 });
+  const first = await wb.editorText();
   await wb.screenshot('batch-02-results');
   const sections = first.split('\n').filter((l) => l.startsWith('## '));
   assert.equal(sections.length, 3, first);
@@ -88,8 +88,8 @@ test('Run Command in Pods… on a Deployment: argv without a shell, results fail
   const failedPod = /web-[a-z0-9]+-[a-z0-9]+/.exec(sections[0]!)![0];
 
   await wb.clickEditorAction('Re-run Failed');
-  await waitFor(async () => /3 pods: 0 failed, 3 succeeded\./.test(await editorText(wb)), { what: 'the re-run to update the document', timeoutMs: 60_000 });
-  const second = await editorText(wb);
+  await waitFor(async () => /3 pods: 0 failed, 3 succeeded\./.test(await wb.editorText()), { what: 'the re-run to update the document', timeoutMs: 60_000 });
+  const second = await wb.editorText();
   assert.match(second, /failed pods re-run 1×/);
   assert.match(second, new RegExp(`## ✔ ${ns}/${failedPod} — exit 0`), 'the pod that failed ran again and succeeded');
   await wb.screenshot('batch-03-rerun');

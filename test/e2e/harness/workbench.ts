@@ -157,7 +157,7 @@ export class Workbench {
   /** The text of the active editor's rendered lines, top to bottom (as the Output panel is read). */
   async editorText(): Promise<string> {
     return this.page
-      .locator('.editor-instance .monaco-editor .view-lines')
+      .locator('.part.editor .editor-group-container.active .editor-instance .monaco-editor .view-lines')
       .first()
       .locator('.view-line')
       .evaluateAll((ls) =>

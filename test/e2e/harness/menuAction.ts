@@ -1,29 +1,13 @@
-// Reading what the workbench shows, for tests that drive it like a user: the active editor's text
-// and a tree row's context-menu entry that appears once the row's access review is in.
+// A tree row's context-menu entry that appears once the row's access review is in, for tests
+// that drive the workbench like a user (the active editor's text: Workbench.editorText).
 import type { Workbench } from './workbench';
 import { waitFor } from './wait';
-
-/** The text of the active editor's rendered lines, top to bottom (as Workbench reads the Output panel). */
-export async function editorText(wb: Workbench): Promise<string> {
-  return wb.page
-    .locator('.part.editor .editor-group-container.active .editor-instance .monaco-editor .view-lines')
-    .first()
-    .locator('.view-line')
-    .evaluateAll((ls) =>
-      ls
-        .map((l) => ({ top: Number.parseFloat(/top:\s*([-\d.]+)px/.exec(l.getAttribute('style') ?? '')?.[1] ?? '0'), text: (l.textContent ?? '').replace(/\u00a0/g, ' ') }))
-        .sort((a, b) => a.top - b.top)
-        .map((l) => l.text)
-        .join('\n'),
-    )
-    .catch(() => '');
-}
 
 /**
  * Opens the row's context menu and clicks `action`. The entries gated by access markers appear
  * once the review for the row is in (a few ms after it renders): reopen the menu until it is there.
  */
-export async function menuAction(wb: Workbench, label: string, level: number, action: string): Promise<void> {
+export async function menuAction(wb: Workbench, label: string, level: number, action: string, screenshot?: string): Promise<void> {
   const page = wb.page;
   await waitFor(
     async () => {
@@ -31,6 +15,7 @@ export async function menuAction(wb: Workbench, label: string, level: number, ac
       await r.click({ button: 'right' });
       const item = page.locator('.context-view .monaco-menu .action-item', { has: page.locator(`.action-label[aria-label="${action}"]`) }).first();
       if (await item.isVisible({ timeout: 1_000 }).catch(() => false)) {
+        if (screenshot) await wb.screenshot(screenshot);
         await item.click();
         return true;
       }
