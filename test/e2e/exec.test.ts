@@ -130,7 +130,16 @@ async function launchProfileFromPlus(profile: string): Promise<void> {
 }
 
 test('the terminal "+" menu: Kubernetes Pod Shell → context → namespace → pod → a shell, output, exit code', async () => {
-  await launchProfileFromPlus('Kubernetes Pod Shell');
+  // The click lands where the entry was drawn a moment before: if the menu moved or closed in
+  // between (seen in CI under load), no pick opens; launch again until the context pick shows.
+  await waitFor(
+    async () => {
+      await launchProfileFromPlus('Kubernetes Pod Shell');
+      const shown = async () => (await wb.quickPickLabels()).some((l) => /kube-atlas-local/.test(l));
+      return waitFor(shown, { what: 'the context pick', timeoutMs: 5_000 }).catch(() => false);
+    },
+    { what: 'the Kubernetes Pod Shell profile to ask for a context', timeoutMs: 90_000 },
+  );
   // context → namespace → pod (one container: no container pick).
   await wb.pickQuickItem(/^kube-atlas-local/, { timeoutMs: 20_000 });
   await wb.pickQuickItem(ns, { type: ns, timeoutMs: 20_000 });

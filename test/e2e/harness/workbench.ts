@@ -277,7 +277,19 @@ export class Workbench {
    * with `CodeServerHandle.serverLogs(name)`.
    */
   async outputChannel(name: string, expect?: RegExp, timeoutMs = this.defaultTimeoutMs): Promise<string> {
-    await this.runCommand('Output: Show Output Channels...');
+    // The Output contribution registers this command once the workbench gets to it (seen missing
+    // from the palette in CI shortly after start): reopen the palette until it is there.
+    await waitFor(
+      async () => {
+        try {
+          await this.runCommand('Output: Show Output Channels...', 3_000);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { timeoutMs, what: '"Output: Show Output Channels..." in the palette' },
+    );
     await this.pickQuickItem(name, { type: name });
     const select = this.page.locator('.part.panel select.monaco-select-box[aria-label="Switch Output"]').first();
     await waitFor(async () => (await select.inputValue()) === name, {
