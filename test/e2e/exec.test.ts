@@ -208,11 +208,8 @@ test('Port Forward… on a Deployment: one ready pod of it, another after that p
   assert.equal(body, 'hello from kube-atlas port-forward /two');
   const item = wb.page.locator('.part.statusbar .statusbar-item', { hasText: '1 forward' }).first();
   await item.click();
-  const labels = await waitFor(async () => {
-    const l = await wb.quickPickLabels();
-    return l.length ? l : undefined;
-  }, { what: 'the forwards list' });
-  const row = labels.find((l) => l.includes(`deployment ${ns}/web:8080`)) ?? '';
+  // Wait for the forwards list itself (a quick pick that is still closing can show first).
+  const row = await waitFor(async () => (await wb.quickPickLabels()).find((l) => l.includes(`deployment ${ns}/web:8080`)), { what: 'the forwards list with the Deployment forward' });
   assert.ok(/\(pod web-[a-z0-9-]+:8080\)/.test(row) && !row.includes(first!), `the forward names another pod now: ${row}`);
   await wb.screenshot('forward-02-workload-reattached');
   await wb.pickQuickItem(/Stop all/);
