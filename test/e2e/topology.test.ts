@@ -108,6 +108,11 @@ test('clicking a pod reveals it in the tree', async () => {
 test('the panel comes back after a window reload, live', async () => {
   await wb.page.reload();
   await wb.waitReady();
+  // A restored webview loads only once its tab is shown: bring the tab forward if another editor
+  // came back in front of it (seen in CI), then find its frame.
+  const tab = wb.page.locator('.tabs-container .tab', { hasText: `Topology: ${ns}` }).first();
+  await tab.waitFor({ state: 'visible', timeout: 60_000 });
+  await tab.click();
   frame = await wb.webviewFrame(`Topology: ${ns}`, 60_000);
   await waitFor(async () => (await frame.locator('path.edge.ready').count()) === 4, { what: 'the restored graph with four ready endpoints', timeoutMs: 60_000 });
   await kubectl(['-n', ns, 'scale', 'deployment/web', '--replicas=3']);
