@@ -5,6 +5,7 @@ import { type ReleaseRevisionRef, type ReleaseSummary, revisionRef, summarizeRel
 import type { Severity } from '../kinds/summary';
 import type { KubeObject } from '../kinds/types';
 import { type BrowseNode, ids } from './nodes';
+import { groupNode } from './structureNodes';
 
 export const HELM_GROUP = 'Helm Releases' as const;
 
@@ -15,19 +16,10 @@ export function isHelmRecord(o: KubeObject): boolean {
 
 export function helmGroupNode(parent: BrowseNode): BrowseNode {
   return {
-    id: ids.group(parent.context, parent.namespace ?? '', HELM_GROUP),
-    type: 'group',
-    parent,
-    context: parent.context,
-    namespace: parent.namespace,
-    group: HELM_GROUP,
-    label: HELM_GROUP,
-    description: '',
+    ...groupNode(parent, HELM_GROUP),
     tooltip: `Helm releases in namespace ${parent.namespace}, read from Helm's storage (no helm needed)`,
-    severity: undefined,
     icon: 'package',
     contextValue: 'kubeAtlas.group:helm',
-    collapsible: true,
   };
 }
 

@@ -79,7 +79,7 @@ export function namespaceNode(parent: BrowseNode, name: string, obj: KubeObject 
   };
 }
 
-export function groupNode(parent: BrowseNode, group: TreeGroup): BrowseNode {
+export function groupNode(parent: BrowseNode, group: TreeGroup | 'Helm Releases'): BrowseNode {
   return {
     id: ids.group(parent.context, parent.namespace ?? '', group),
     type: 'group',
@@ -91,7 +91,7 @@ export function groupNode(parent: BrowseNode, group: TreeGroup): BrowseNode {
     description: '',
     tooltip: `${group} in namespace ${parent.namespace}`,
     severity: undefined,
-    icon: GROUP_ICONS[group] ?? 'folder',
+    icon: GROUP_ICONS[group as TreeGroup] ?? 'folder',
     contextValue: 'kubeAtlas.group',
     collapsible: true,
   };
