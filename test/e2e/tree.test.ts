@@ -241,3 +241,20 @@ test('Helm Releases: a release appears under its namespace without a click, and 
   assert.match(text, /tag: '?2\.0'?/);
   await wb.screenshot('06-helm-values');
 });
+
+test('Events: the scheduler\'s warning for a new pod appears under its namespace without a click, and the row reveals the pod', async () => {
+  await wb.openView('Kube Atlas');
+  await wb.collapse(VIEW, 'Helm Releases', 3);
+  await wb.expandUnder(VIEW, { label: ns, level: 2 }, 'Events');
+  await kubectl(['-n', ns, 'run', 'e2e-nowhere', '--image=registry.invalid/app:1', '--overrides={"apiVersion":"v1","spec":{"nodeSelector":{"disktype":"none-such"}}}']);
+  const row = await waitFor(async () => (await wb.treeItems(VIEW)).find((r) => r.level === 4 && r.label === 'FailedScheduling' && r.description.startsWith('Pod/e2e-nowhere · ')), { what: 'the FailedScheduling row under Events', timeoutMs: 60_000 });
+  assert.match(row.description, /didn't match Pod's node affinity\/selector/);
+  await waitFor(async () => /^\d+ warnings?$/.test((await wb.treeItems(VIEW)).find((r) => r.level === 3 && r.label === 'Events')?.description ?? ''), { what: 'the Events group counting warnings' });
+  await wb.screenshot('10-events-group');
+  await wb.clickItem(VIEW, 'FailedScheduling', 4);
+  // The click reveals the pod's own row (Workloads → Pods → e2e-nowhere) and selects it.
+  const selected = wb.page.locator('.part.sidebar .monaco-list-row[aria-selected="true"]', { has: wb.page.locator('.label-name', { hasText: 'e2e-nowhere' }) });
+  await selected.first().waitFor({ state: 'visible', timeout: 20_000 });
+  assert.equal(await selected.first().getAttribute('aria-level'), '5');
+  await wb.screenshot('11-events-reveal');
+});

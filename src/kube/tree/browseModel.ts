@@ -20,7 +20,9 @@ import { applyObject, makeContainerNodes, makeKindNode, makeMessageNode, makeObj
 import { type BrowseNode, ids } from './nodes';
 import { namespaceNode, contextNode, groupNode, clusterFolderNode, chunk } from './structureNodes';
 import { TreeDiagnosis } from './treeDiagnosis';
-import { HELM_GROUP, helmGroupNode, isHelmRecord, releaseNode, releasesIn } from './helmNodes';
+import { eventsGroup } from './eventNodes';
+import { helmGroup } from './helmNodes';
+import type { GroupDeps, NamespaceGroup } from './namespaceGroups';
 
 export interface BrowseState {
   /** The context the extension treats as current (its own choice, never written to kubeconfig). */
@@ -270,36 +272,33 @@ export class BrowseModel {
     const reg = await this.connectedRegistry(node.context);
     if (!reg) return [];
     const groups = TREE_GROUP_ORDER.filter((g) => reg.inGroup(g, true).length > 0).map((g) => this.keep(groupNode(node, g), node));
-    // Helm keeps releases in Secrets (or ConfigMaps): the group needs only their metadata watch.
-    if (reg.get('secrets')) groups.push(this.keep(helmGroupNode(node), node));
+    for (const g of NAMESPACE_GROUPS) if (g.offered(reg)) groups.push(this.keep(g.node(node), node));
     return groups;
   }
 
-  /** Releases of the namespace from the metadata of its Secrets and ConfigMaps (Helm's two drivers). */
-  private async helmChildren(node: BrowseNode): Promise<BrowseNode[]> {
-    const reg = await this.connectedRegistry(node.context);
-    const secrets = reg?.get('secrets');
-    if (!reg || !secrets) return [];
-    const configMaps = reg.get('configmaps');
-    const [s, c] = await Promise.all([this.acquire(node, node.context, secrets, node.namespace), configMaps ? this.acquire(node, node.context, configMaps, node.namespace) : undefined]);
-    if (!('watch' in s)) {
-      const forbidden = 'forbidden' in s;
-      return [this.keep(makeMessageNode(node, forbidden ? 'forbidden' : 'error', forbidden ? 'Forbidden: cannot list secrets' : 'Cannot list secrets', `${s.message}\nHelm keeps its releases in Secrets: listing them (metadata only) is needed to show releases.`), node)];
-    }
-    const objects = (a: Acquired | undefined) => (a && 'watch' in a ? this.listings.objects(a.watch, node.namespace, a.namespaced) : []);
-    const releases = releasesIn(objects(s), objects(c));
-    if (!releases.length) return [this.keep(makeMessageNode(node, 'info', 'No Helm releases', `No Helm release records (owner=helm) in namespace ${node.namespace}.`, 'none'), node)];
-    return releases.map((r) => this.keep(releaseNode(node, r), node));
+  /** What a namespace group (Helm Releases, Events) reads through: this model's leases. */
+  private groupDeps(): GroupDeps {
+    return {
+      acquire: (holder, type) => this.acquire(holder, holder.context, type, holder.namespace),
+      objects: (a, namespace) => (a && 'watch' in a ? this.listings.objects(a.watch, namespace, a.namespaced) : []),
+      serving: (context, type, namespace) => {
+        const s = this.leases.serving(context, type, namespace);
+        return s ? this.listings.objects(s.watch, namespace, s.namespaced) : undefined;
+      },
+      pageSize: this.pageSize,
+      now: () => this.now(),
+    };
   }
 
   private async groupChildren(node: BrowseNode): Promise<BrowseNode[]> {
     const reg = await this.connectedRegistry(node.context);
     if (!reg || !node.group) return [];
-    if (node.group === HELM_GROUP) return this.helmChildren(node);
+    const extra = NAMESPACE_GROUPS.find((g) => g.name === node.group);
+    if (extra) return (await extra.children(node, reg, this.groupDeps())).map((n) => this.keep(n, node));
     const clusterLevel = node.group === 'Cluster';
     const types = clusterLevel
       ? CLUSTER_LEVEL_GROUPS.flatMap((g) => reg.inGroup(g, false)).filter((t) => t.kind !== 'Node' && t.kind !== 'Namespace')
-      : reg.inGroup(node.group, true);
+      : reg.inGroup(node.group as TreeGroup, true); // the namespace groups returned above
     const kindNodes = types.map((t) => this.keep(makeKindNode(node, t, node.namespace), node));
     // Counts for built-in kinds come from watching them; custom resources are watched only once
     // their own node is opened (a cluster can have hundreds of CRDs).
@@ -545,6 +544,24 @@ export class BrowseModel {
     }
   }
 
+  /** Namespace groups (Helm Releases, Events) this change set re-renders, re-described first. */
+  private markNamespaceGroups(ctx: string, type: ResourceType, cs: ChangeSet): void {
+    for (const g of NAMESPACE_GROUPS) {
+      const affected = g.affected(type, cs);
+      if (!affected) continue;
+      const suffix = `/g/${encodeURIComponent(g.name)}`;
+      const prefix = `${ids.context(ctx)}/`;
+      const groupIds = affected === 'all' ? [...this.nodes.keys()].filter((id) => id.endsWith(suffix) && id.startsWith(prefix)) : [...affected].map((ns) => ids.group(ctx, ns, g.name));
+      const reg = this.registry(ctx);
+      for (const id of groupIds) {
+        const n = this.nodes.get(id);
+        if (!n) continue;
+        if (reg) g.describe?.(n, reg, this.groupDeps());
+        this.markChanged(n);
+      }
+    }
+  }
+
   /** Owner rows (ReplicaSet, and the Deployment above it) roll their pods' causes up. */
   private rerenderOwners(o: KubeObject): void {
     const now = this.now();
@@ -573,12 +590,13 @@ export class BrowseModel {
   private onChangeSet(view: LeasedWatch, cs: ChangeSet): void {
     const ctx = view.context;
     const type = view.type;
+    this.listings.apply(view.watch, cs, type.kind);
+    this.markNamespaceGroups(ctx, type, cs);
     if (type.kind === 'Event') {
       this.onEvents(cs);
       return;
     }
     if (type.kind === 'Pod') for (const o of cs.deleted) this.diagnosis.pods.forget(o.metadata.uid);
-    this.listings.apply(view.watch, cs, type.kind);
     const rid = resourceId(type);
     const touched = new Set<string | undefined>();
     for (const o of cs.added) touched.add(o.metadata.namespace);
@@ -591,13 +609,6 @@ export class BrowseModel {
       if (touched.size || cs.relisted || cs.updated.length) this.markKind(ids.kind(parent, rid));
     } else {
       for (const ns of touched) if (ns) this.markKind(ids.kind(ids.group(ctx, ns, type.treeGroup), rid));
-    }
-    if (rid === 'secrets' || rid === 'configmaps') {
-      // A Helm release record added, changed (status label) or removed: its namespace's group re-renders.
-      const helmNs = new Set<string>();
-      for (const o of [...cs.added, ...cs.deleted, ...cs.updated.map((u) => u.new)]) if (o.metadata.namespace && isHelmRecord(o)) helmNs.add(o.metadata.namespace);
-      for (const ns of helmNs) this.markId(ids.group(ctx, ns, HELM_GROUP));
-      if (cs.relisted) for (const id of this.nodes.keys()) if (id.endsWith(`/g/${encodeURIComponent(HELM_GROUP)}`) && id.startsWith(`${ids.context(ctx)}/`)) this.markId(id);
     }
     const now = this.now();
     // After a relist, objects we already show may arrive as "added": refresh their nodes too.
@@ -712,6 +723,9 @@ export class BrowseModel {
  * node's events, this throttle only one node's.
  */
 export const TREE_REFRESH_WINDOW_MS = 70;
+
+/** Groups under every namespace after the kinds' groups, in this order. */
+const NAMESPACE_GROUPS: readonly NamespaceGroup[] = [helmGroup, eventsGroup];
 
 /** Tree groups whose cluster-scoped kinds go under "Cluster Resources" (Nodes and Namespaces have their own places). */
 const CLUSTER_LEVEL_GROUPS: readonly TreeGroup[] = ['Cluster', 'Storage', 'Access', 'Custom Resources', 'Other'];

@@ -4,6 +4,8 @@
 import { type ReleaseRevisionRef, type ReleaseSummary, revisionRef, summarizeReleases } from '../helm/releaseIndex';
 import type { Severity } from '../kinds/summary';
 import type { KubeObject } from '../kinds/types';
+import { makeMessageNode } from './nodeFactory';
+import { type NamespaceGroup, namespacesOf } from './namespaceGroups';
 import { type BrowseNode, ids } from './nodes';
 import { groupNode } from './structureNodes';
 
@@ -66,3 +68,28 @@ export function releaseNode(group: BrowseNode, r: ReleaseSummary): BrowseNode {
     collapsible: false,
   };
 }
+
+/** The group in a namespace: offered where Secrets are served (Helm's default driver). */
+export const helmGroup: NamespaceGroup = {
+  name: HELM_GROUP,
+  offered: (reg) => !!reg.get('secrets'),
+  node: helmGroupNode,
+  async children(group, reg, deps) {
+    const secrets = reg.get('secrets');
+    if (!secrets) return [];
+    const configMaps = reg.get('configmaps');
+    const [s, c] = await Promise.all([deps.acquire(group, secrets), configMaps ? deps.acquire(group, configMaps) : undefined]);
+    if (!('watch' in s)) {
+      const forbidden = 'forbidden' in s;
+      return [makeMessageNode(group, forbidden ? 'forbidden' : 'error', forbidden ? 'Forbidden: cannot list secrets' : 'Cannot list secrets', `${s.message}\nHelm keeps its releases in Secrets: listing them (metadata only) is needed to show releases.`)];
+    }
+    const releases = releasesIn(deps.objects(s, group.namespace), deps.objects(c, group.namespace));
+    if (!releases.length) return [makeMessageNode(group, 'info', 'No Helm releases', `No Helm release records (owner=helm) in namespace ${group.namespace}.`, 'none')];
+    return releases.map((r) => releaseNode(group, r));
+  },
+  affected(type, cs) {
+    // A release record added, changed (status label) or removed: its namespace's group re-renders.
+    if (type.kind !== 'Secret' && type.kind !== 'ConfigMap') return undefined;
+    return cs.relisted ? 'all' : namespacesOf(cs, isHelmRecord);
+  },
+};
