@@ -258,3 +258,22 @@ test('Events: the scheduler\'s warning for a new pod appears under its namespace
   assert.equal(await selected.first().getAttribute('aria-level'), '5');
   await wb.screenshot('11-events-reveal');
 });
+
+test('Overview: the context\'s row counts what kubectl counts, and follows a scale without a click', async () => {
+  await wb.openView('Kube Atlas');
+  await wb.expandView('Overview');
+  const pods = async () => (await kubectl(['get', 'pods', '-A', '-o', 'name'])).stdout.split('\n').filter(Boolean).length;
+  const rowFor = async (n: number) =>
+    waitFor(async () => (await wb.treeItems('Overview')).find((r) => r.level === 1 && r.label === 'kube-atlas-local' && r.description.startsWith(`v1.36`) && r.description.includes(` · 3/3 nodes ready · ${n} pods`)), { what: `the overview row with ${n} pods`, timeoutMs: 30_000 });
+  // kubectl first, then the row: the row must come to the same count (pods may still be settling).
+  const before = await waitFor(async () => {
+    const n = await pods();
+    return (await rowFor(n).catch(() => undefined)) ? n : undefined;
+  }, { what: 'the overview row equal to kubectl', timeoutMs: 60_000 });
+  await wb.screenshot('12-overview');
+  await kubectl(['-n', ns, 'scale', 'deployment', 'web', '--replicas=4']);
+  await rowFor(before + 1);
+  const nodes = await waitFor(async () => (await wb.treeItems('Overview')).find((r) => r.level === 2 && r.label === 'Nodes'), { what: 'the Nodes detail row' });
+  assert.equal(nodes.description, '3/3 ready');
+  await wb.screenshot('13-overview-live');
+});

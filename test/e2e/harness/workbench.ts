@@ -107,6 +107,14 @@ export class Workbench {
     });
   }
 
+  /** Expands a view's section in its container (a view contributed collapsed), unless it is open. */
+  async expandView(viewTitle: string): Promise<void> {
+    const header = this.page.locator(`.part.sidebar .pane-header[aria-label^=${cssString(viewTitle)}]`).first();
+    await header.waitFor({ timeout: this.defaultTimeoutMs });
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    await waitFor(async () => (await header.getAttribute('aria-expanded')) === 'true', { timeoutMs: this.defaultTimeoutMs, what: `the ${viewTitle} view expanded` });
+  }
+
   /** Collapses the row with this label unless it is collapsed already. */
   async collapse(viewTitle: string, label: string, level?: number): Promise<void> {
     const row = await this.row(viewTitle, label, level);
