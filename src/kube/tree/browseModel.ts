@@ -433,7 +433,7 @@ export class BrowseModel {
       }
       return existing;
     }
-    const n = makeObjectNode(id, parent, type, obj, now, this.accessMarkers(type, { context: parent.context, namespace: obj.metadata.namespace }), this.diagnosis.causeFor(parent.context, type, obj));
+    const n = makeObjectNode(id, parent, type, obj, now, this.accessMarkers(type, { context: parent.context, namespace: obj.metadata.namespace }), this.diagnosis.causeFor(parent.context, type, obj), this.diagnosis.recentEvents(parent.context, obj));
     this.nodes.set(id, n);
     this.indexUid(n);
     return n;
@@ -514,7 +514,7 @@ export class BrowseModel {
 
   /** Renders an object row with its root cause (if it has one). */
   private render(n: BrowseNode, type: ResourceType, obj: KubeObject, now: number): void {
-    applyObject(n, type, obj, now, this.diagnosis.causeFor(n.context, type, obj));
+    applyObject(n, type, obj, now, this.diagnosis.causeFor(n.context, type, obj), this.diagnosis.recentEvents(n.context, obj));
   }
 
   /**

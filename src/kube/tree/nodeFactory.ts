@@ -5,7 +5,7 @@ import { resourceId } from '../kinds/resourceType';
 import { formatAge, summarize } from '../kinds/summary';
 import { containerStateText, type ContainerStatus } from '../kinds/summary/podSummary';
 import type { KubeObject } from '../kinds/types';
-import type { Diagnosis } from '../diagnosis/types';
+import type { Diagnosis, EventFact } from '../diagnosis/types';
 import { causeIcon } from './treeDiagnosis';
 import type { BrowseNode, MessageKind } from './nodes';
 import { ids } from './nodes';
@@ -29,7 +29,7 @@ export function objectContextValue(type: ResourceType, obj?: KubeObject, accessM
 }
 
 /** `cause`: the row's root cause (tree/treeDiagnosis.ts), shown instead of the status word. */
-export function applyObject(node: BrowseNode, type: ResourceType, obj: KubeObject, now: number = Date.now(), cause?: Diagnosis): BrowseNode {
+export function applyObject(node: BrowseNode, type: ResourceType, obj: KubeObject, now: number = Date.now(), cause?: Diagnosis, events: readonly EventFact[] = []): BrowseNode {
   const s = summarize(type.kind, obj);
   const age = formatAge(obj.metadata.creationTimestamp, now);
   const parts = [cause ? cause.summary : s.status, type.kind === 'Pod' && s.ready ? s.ready : '', s.restarts ? `${s.restarts}↻` : '', age].filter(Boolean);
@@ -49,13 +49,14 @@ export function applyObject(node: BrowseNode, type: ResourceType, obj: KubeObjec
     cause ? `Cause: ${cause.detail}` : '',
     cause ? `Next: ${cause.nextStep}` : '',
     obj.metadata.creationTimestamp ? `Created: ${obj.metadata.creationTimestamp} (${age} ago)` : '',
+    ...(events.length ? ['Recent events:', ...events.map((e) => `  ${e.type ?? 'Normal'} ${e.reason}${e.count > 1 ? ` ×${e.count}` : ''}${e.at ? ` (${formatAge(e.at, now)} ago)` : ''}: ${e.message.replace(/\s+/g, ' ').slice(0, 160)}`)] : []),
   ]
     .filter(Boolean)
     .join('\n');
   return node;
 }
 
-export function makeObjectNode(id: string, parent: BrowseNode, type: ResourceType, obj: KubeObject, now?: number, accessMarkers?: string, cause?: Diagnosis): BrowseNode {
+export function makeObjectNode(id: string, parent: BrowseNode, type: ResourceType, obj: KubeObject, now?: number, accessMarkers?: string, cause?: Diagnosis, events?: readonly EventFact[]): BrowseNode {
   const node: BrowseNode = {
     id,
     type: 'object',
@@ -72,7 +73,7 @@ export function makeObjectNode(id: string, parent: BrowseNode, type: ResourceTyp
     accessMarkers,
     collapsible: OWNER_KINDS.has(type.kind) || type.kind === 'Pod',
   };
-  return applyObject(node, type, obj, now, cause);
+  return applyObject(node, type, obj, now, cause, events);
 }
 
 export function makeKindNode(parent: BrowseNode, type: ResourceType, namespace: string | undefined): BrowseNode {

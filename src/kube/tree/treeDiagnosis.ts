@@ -3,7 +3,8 @@
 // read from the watches the tree already holds. Kept apart from BrowseModel, which only asks
 // "what cause does this row show" and "which rows does this event touch".
 import { PodDiagnoser, type EventsAccess } from '../diagnosis/podDiagnoser';
-import type { Diagnosis } from '../diagnosis/types';
+import { eventFact, newestFirst } from '../diagnosis/eventFacts';
+import type { Diagnosis, EventFact } from '../diagnosis/types';
 import { rollUp } from '../diagnosis/workloadDiagnosis';
 import type { KindRegistry } from '../kinds/kindRegistry';
 import type { ResourceType } from '../kinds/resourceType';
@@ -42,6 +43,17 @@ export class TreeDiagnosis {
     return w?.status.phase === 'forbidden' ? { forbidden: true } : undefined;
   }
 
+  /**
+   * The newest events about an object, for its row's tooltip, from the events watch its namespace's
+   * pod rows hold (none when nothing holds one: a tooltip never starts a watch).
+   */
+  recentEvents(context: string, obj: KubeObject, n = RECENT_EVENTS): EventFact[] {
+    const access = this.eventsAccess(context, obj.metadata.namespace);
+    const uid = obj.metadata.uid;
+    if (!access || !('store' in access) || !uid || !access.store.hasIndex('involvedUid')) return [];
+    return newestFirst(access.store.byIndex('involvedUid', uid).map(eventFact)).slice(0, n);
+  }
+
   /** The cause a row shows, or undefined for a healthy object (or a kind that has none). */
   causeFor(context: string, type: ResourceType, obj: KubeObject): Diagnosis | undefined {
     if (type.kind === 'Pod') {
@@ -76,6 +88,9 @@ export class TreeDiagnosis {
     return owners.flatMap((u) => pods.byIndex('owner', u)).sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
   }
 }
+
+/** Events a row's tooltip lists. */
+const RECENT_EVENTS = 3;
 
 function unhealthy(kind: string, obj: KubeObject): boolean {
   if (obj.metadata.deletionTimestamp) return true;
