@@ -30,6 +30,7 @@ import { outputLogger } from './ui/outputLogger';
 import { readSettings, SECTION } from './ui/settings';
 import { restrictedModeNotices } from './ui/workspaceTrust';
 import { ContextStatusBar } from './ui/statusBar';
+import { registerDebugCommands } from './ui/exec/debugCommands';
 import { registerOverviewView } from './ui/overview/overviewView';
 import { registerTopologyCommands } from './ui/topology/topologyCommands';
 import { ClusterTreeProvider } from './ui/tree/clusterTreeProvider';
@@ -157,6 +158,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     ...registerDiagnosisCommands({ clusters, access, view, reports, currentContext: () => statusBar.currentContext(), selectedNamespace: (c) => state.selectedNamespace(c) }),
     ...registerTopologyCommands({ clusters, model, view, extensionUri: context.extensionUri }, () => statusBar.currentContext()),
     ...registerOverviewView(clusters),
+    ...registerDebugCommands({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
     ...registerHelmCommands({ clusters, isProduction: (c) => state.isProduction(c), currentContext: () => statusBar.currentContext() }),
     { dispose: () => access.dispose() },
     vscode.commands.registerCommand('kubeAtlas.showOutput', () => output.show()),

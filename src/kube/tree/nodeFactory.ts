@@ -114,12 +114,16 @@ export function makeMessageNode(parent: BrowseNode | undefined, kind: MessageKin
 }
 
 export function makeContainerNodes(pod: BrowseNode, obj: KubeObject): BrowseNode[] {
-  const spec = (obj.spec ?? {}) as { containers?: { name: string; image?: string }[]; initContainers?: { name: string; image?: string }[] };
-  const status = (obj.status ?? {}) as { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
-  const make = (c: { name: string; image?: string }, init: boolean): BrowseNode => {
-    const st = (init ? status.initContainerStatuses : status.containerStatuses)?.find((x) => x.name === c.name);
+  type Spec = { name: string; image?: string }[] | undefined;
+  type Kind = 'init' | 'app' | 'ephemeral';
+  const spec = (obj.spec ?? {}) as { containers?: Spec; initContainers?: Spec; ephemeralContainers?: Spec };
+  const status = (obj.status ?? {}) as { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[]; ephemeralContainerStatuses?: ContainerStatus[] };
+  const make = (c: { name: string; image?: string }, kind: Kind): BrowseNode => {
+    const init = kind === 'init';
+    const st = (init ? status.initContainerStatuses : kind === 'ephemeral' ? status.ephemeralContainerStatuses : status.containerStatuses)?.find((x) => x.name === c.name);
     const text = st ? containerStateText(st) : 'Waiting';
-    const sev = !st ? 'progress' : st.state?.running ? (st.ready || init ? 'ok' : 'warning') : st.state?.terminated ? (st.state.terminated.exitCode === 0 ? 'done' : 'error') : 'warning';
+    // An ephemeral container is never "ready" (it has no probes): running is as good as it gets.
+    const sev = !st ? 'progress' : st.state?.running ? (st.ready || kind !== 'app' ? 'ok' : 'warning') : st.state?.terminated ? (st.state.terminated.exitCode === 0 ? 'done' : 'error') : 'warning';
     return {
       id: `${pod.id}/ct/${encodeURIComponent(c.name)}`,
       type: 'container',
@@ -129,17 +133,17 @@ export function makeContainerNodes(pod: BrowseNode, obj: KubeObject): BrowseNode
       containerName: c.name,
       object: obj,
       label: c.name,
-      description: `${init ? 'init · ' : ''}${text}${st?.restartCount ? ` · ${st.restartCount}↻` : ''}`,
-      tooltip: `Container ${c.name}${init ? ' (init)' : ''}\nImage: ${c.image ?? '?'}\nState: ${text}`,
+      description: `${init ? 'init · ' : kind === 'ephemeral' ? 'debug · ' : ''}${text}${st?.restartCount ? ` · ${st.restartCount}↻` : ''}`,
+      tooltip: `Container ${c.name}${init ? ' (init)' : kind === 'ephemeral' ? ' (ephemeral debug container)' : ''}\nImage: ${c.image ?? '?'}\nState: ${text}`,
       severity: sev,
-      icon: 'package',
+      icon: kind === 'ephemeral' ? 'debug' : 'package',
       // The pod's access markers (`:can-logs`, `:can-exec`…) apply to its containers: the menus read them
       // here too (Open Shell is offered on `container:exec` rows only, never on init containers).
       contextValue: `${init ? 'kubeAtlas.container:init:logs' : 'kubeAtlas.container:exec:logs'}${pod.accessMarkers ?? ''}`,
       collapsible: false,
     };
   };
-  return [...(spec.initContainers ?? []).map((c) => make(c, true)), ...(spec.containers ?? []).map((c) => make(c, false))];
+  return [...(spec.initContainers ?? []).map((c) => make(c, 'init')), ...(spec.containers ?? []).map((c) => make(c, 'app')), ...(spec.ephemeralContainers ?? []).map((c) => make(c, 'ephemeral'))];
 }
 
 export function iconFor(type: ResourceType, severity: string | undefined): string {

@@ -54,6 +54,55 @@ spec:
     previousLogsFile: ${q(t.logFile)}
     follow: true
 ---
+# What a kubelet does for an attach: KWOK streams this log file (stdin is not read) — enough to
+# prove an attach through the apiserver reaches the container's stream.
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterAttach
+metadata:
+  name: kube-atlas-attach
+spec:
+  attaches:
+  - logsFile: ${q(t.logFile)}
+---
+# KWOK's stages start only spec.containers. A kubelet also starts ephemeral containers (kubectl
+# debug): this stage marks each one running once it is added, as a kubelet would report it.
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: kube-atlas-ephemeral-running
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: 'DoesNotExist'
+    - key: '.status.phase'
+      operator: 'In'
+      values:
+      - 'Running'
+    - key: '((.spec.ephemeralContainers // []) | length) > ([(.status.ephemeralContainerStatuses // [])[] | select(.state.running)] | length)'
+      operator: 'In'
+      values:
+      - 'true'
+  weight: 1
+  delay:
+    durationMilliseconds: 200
+  next:
+    statusTemplate: |
+      {{ $now := Now }}
+      ephemeralContainerStatuses:
+      {{ range $index, $item := .spec.ephemeralContainers }}
+      - image: {{ $item.image | Quote }}
+        name: {{ $item.name | Quote }}
+        ready: false
+        restartCount: 0
+        state:
+          running:
+            startedAt: {{ $now | Quote }}
+      {{ end }}
+---
 apiVersion: kwok.x-k8s.io/v1alpha1
 kind: ClusterPortForward
 metadata:

@@ -107,6 +107,16 @@ export class Workbench {
     });
   }
 
+  /** Clicks a button of the modal dialog (confirmations) and returns the dialog's text. */
+  async answerDialog(button: string): Promise<string> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = ((await dialog.textContent()) ?? '').replace(/\s+/g, ' ');
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: button }).first().click();
+    await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
+    return text;
+  }
+
   /** Expands a view's section in its container (a view contributed collapsed), unless it is open. */
   async expandView(viewTitle: string): Promise<void> {
     const header = this.page.locator(`.part.sidebar .pane-header[aria-label^=${cssString(viewTitle)}]`).first();

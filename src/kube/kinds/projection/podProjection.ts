@@ -47,7 +47,7 @@ interface CondIn {
 }
 
 export function projectPod(o: KubeObject, pool: Pool): KubeObject {
-  const spec = (o.spec ?? {}) as { nodeName?: string; restartPolicy?: string; containers?: ContainerIn[]; initContainers?: ContainerIn[] };
+  const spec = (o.spec ?? {}) as { nodeName?: string; restartPolicy?: string; containers?: ContainerIn[]; initContainers?: ContainerIn[]; ephemeralContainers?: ContainerIn[] };
   const st = (o.status ?? {}) as {
     phase?: string;
     reason?: string;
@@ -57,12 +57,15 @@ export function projectPod(o: KubeObject, pool: Pool): KubeObject {
     conditions?: CondIn[];
     containerStatuses?: ContainerStatusIn[];
     initContainerStatuses?: ContainerStatusIn[];
+    ephemeralContainerStatuses?: ContainerStatusIn[];
   };
   const outSpec: Record<string, unknown> = {};
   if (spec.nodeName) outSpec.nodeName = pool.str(spec.nodeName);
   if (spec.restartPolicy) outSpec.restartPolicy = pool.str(spec.restartPolicy);
   if (Array.isArray(spec.containers)) outSpec.containers = pool.share(spec.containers.map((c) => container(c, pool)));
   if (Array.isArray(spec.initContainers) && spec.initContainers.length) outSpec.initContainers = pool.share(spec.initContainers.map((c) => container(c, pool)));
+  // Debug containers (kubectl debug): rare, kept so the tree lists them and a debug session sees them start.
+  if (Array.isArray(spec.ephemeralContainers) && spec.ephemeralContainers.length) outSpec.ephemeralContainers = spec.ephemeralContainers.map((c) => container(c, pool));
   const status: Record<string, unknown> = {};
   if (st.phase !== undefined) status.phase = pool.str(st.phase);
   if (st.reason !== undefined) status.reason = pool.str(st.reason);
@@ -72,6 +75,7 @@ export function projectPod(o: KubeObject, pool: Pool): KubeObject {
   if (Array.isArray(st.conditions)) status.conditions = pool.share(st.conditions.map((c) => condition(c, pool)));
   if (Array.isArray(st.containerStatuses)) status.containerStatuses = pool.share(st.containerStatuses.map((c) => containerStatus(c, pool)));
   if (Array.isArray(st.initContainerStatuses) && st.initContainerStatuses.length) status.initContainerStatuses = pool.share(st.initContainerStatuses.map((c) => containerStatus(c, pool)));
+  if (Array.isArray(st.ephemeralContainerStatuses) && st.ephemeralContainerStatuses.length) status.ephemeralContainerStatuses = st.ephemeralContainerStatuses.map((c) => containerStatus(c, pool));
   return Object.freeze({ metadata: projectMeta(o.metadata, pool), spec: Object.freeze(outSpec), status: Object.freeze(status) });
 }
 
