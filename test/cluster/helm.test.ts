@@ -163,6 +163,13 @@ test('the namespace\'s "Helm Releases" group lists releases from metadata and fo
     // The cache holds the storage objects' metadata only: the values are read on demand.
     const rel = await readRevision(stack.transport, after.release!.latest);
     assert.deepEqual(rel.config, { greeting: 'live' });
+    // Expanded, the release lists the objects of its manifest as live tree rows.
+    assert.equal(after.collapsible, true);
+    const objects = await model.children(after);
+    const settings = objects.find((n) => n.type === 'object' && n.label === 'shop-settings');
+    assert.ok(settings, `the release's ConfigMap under it: ${objects.map((n) => n.label).join(', ')}`);
+    assert.equal(settings.resource?.kind, 'ConfigMap');
+    assert.equal(settings.object?.metadata.namespace, ns);
   } finally {
     model.dispose();
   }

@@ -38,6 +38,10 @@ function deps(events: KubeObject[], pageSize = 200): GroupDeps {
     acquire: async () => ({ watch: {} as never, namespaced: true }),
     objects: () => events,
     serving: () => events,
+    objectNode: () => {
+      throw new Error('the Events group makes no object rows');
+    },
+    transport: () => undefined,
     pageSize,
     now: () => Date.parse('2026-12-01T10:00:00Z'),
   };

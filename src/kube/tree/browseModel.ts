@@ -218,8 +218,12 @@ export class BrowseModel {
         return this.chunkChildren(node);
       case 'object':
         return this.objectChildren(node);
-      default:
-        return [];
+      default: {
+        // Rows a namespace group made (a Helm release) may have children of their own.
+        const g = NAMESPACE_GROUPS.find((x) => x.rowTypes?.includes(node.type));
+        const reg = g?.rowChildren ? await this.connectedRegistry(node.context) : undefined;
+        return reg && g?.rowChildren ? (await g.rowChildren(node, reg, this.groupDeps())).map((n) => this.keep(n, node)) : [];
+      }
     }
   }
 
@@ -279,7 +283,9 @@ export class BrowseModel {
   /** What a namespace group (Helm Releases, Events) reads through: this model's leases. */
   private groupDeps(): GroupDeps {
     return {
-      acquire: (holder, type) => this.acquire(holder, holder.context, type, holder.namespace),
+      acquire: (holder, type, namespace) => this.acquire(holder, holder.context, type, namespace ?? holder.namespace),
+      objectNode: (id, parent, type, obj) => this.objectNode(id, parent, type, obj, this.now()),
+      transport: (context) => this.clusters.session(context)?.transport,
       objects: (a, namespace) => (a && 'watch' in a ? this.listings.objects(a.watch, namespace, a.namespaced) : []),
       serving: (context, type, namespace) => {
         const s = this.leases.serving(context, type, namespace);
