@@ -5,7 +5,7 @@
 // cache and tree model), `workbench` (the packaged extension in code-server + Chromium),
 // `apply` (no seed: it makes its own objects), `topology` (no seed: the graph model over synthetic
 // stores), `logs` (lines/s of a followed log through our
-// stream vs `kubectl logs -f`).
+// stream vs `kubectl logs -f`), `helm` (no seed: 1,000 release records read and decoded vs `helm list`).
 // --figures picks figures inside the suites (e.g. start,tree,first,change); --vsix measures another
 // build of the extension (e.g. the main branch's) in the workbench suite.
 import { spawn, spawnSync } from 'node:child_process';
@@ -50,7 +50,7 @@ if (dir && existsSync(join(dir, 'state.json'))) {
 }
 
 // Suites that make their own objects and need no seeded cluster (`npm run bench apply` runs on a small one).
-const UNSEEDED = new Set(['apply', 'topology']);
+const UNSEEDED = new Set(['apply', 'topology', 'helm']);
 const needsSeed = !suites.length || suites.some((s) => !UNSEEDED.has(s));
 
 try {
