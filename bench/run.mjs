@@ -5,7 +5,8 @@
 // cache and tree model), `workbench` (the packaged extension in code-server + Chromium),
 // `apply` (no seed: it makes its own objects), `topology` (no seed: the graph model over synthetic
 // stores), `logs` (lines/s of a followed log through our
-// stream vs `kubectl logs -f`), `helm` (no seed: 1,000 release records read and decoded vs `helm list`).
+// stream vs `kubectl logs -f`), `helm` (no seed: 1,000 release records read and decoded vs `helm list`), `overview` (a second cluster
+// beside the seeded one: the cross-cluster table's first full render in Node vs kubectl's lists).
 // --figures picks figures inside the suites (e.g. start,tree,first,change); --vsix measures another
 // build of the extension (e.g. the main branch's) in the workbench suite.
 import { spawn, spawnSync } from 'node:child_process';
