@@ -3,13 +3,13 @@
 // JSON) of the 1,000 records; the tree's list (metadata only, labels → releases); and list plus
 // every latest record read and decoded, against `helm list -n NS --max 0 -o json` in the same run
 // (helm lists the full Secrets and decodes each). Runs alternate their order; medians.
-import { execFile, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { decodeRelease, type ReleaseStorageObject } from '../src/kube/helm/releaseDecode';
 import { listReleases, readRevision } from '../src/kube/helm/releaseReader';
 import { attachCluster } from '../test/cluster/cluster.harness';
+import { helmBinary } from '../test/cluster/harness/helmBinary';
 import { createNamespace, deleteNamespace } from '../test/cluster/harness/workloads';
 import { realStack } from '../test/support/realStack';
 import { median, note, report, runBench, since } from './report';
@@ -17,14 +17,6 @@ import { median, note, report, runBench, since } from './report';
 const RELEASES = Number(process.env.KUBE_ATLAS_BENCH_HELM_RELEASES ?? 1000);
 const RUNS = 3;
 const run = promisify(execFile);
-
-function helmBinary(): string {
-  if (process.env.KUBE_ATLAS_HELM) return process.env.KUBE_ATLAS_HELM;
-  const r = spawnSync('bash', [join(__dirname, '..', '..', 'test', 'cluster', 'build-helm.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const path = r.stdout.trim().split('\n').pop();
-  if (r.status !== 0 || !path) throw new Error('test/cluster/build-helm.sh failed');
-  return path;
-}
 
 /** A release record shaped like Helm's: chart, values, a manifest of a few objects. */
 function releaseSecret(ns: string, i: number): object {

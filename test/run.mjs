@@ -129,15 +129,13 @@ try {
   log('building with esbuild');
   await build();
   // helm (for the Helm tests) builds from its Go module once, beside the checks and unit tests.
-  const helmBuild = tiers.has('cluster') ? buildHelm() : undefined;
+  const helmBuild = tiers.has('cluster') || tiers.has('e2e') ? buildHelm() : undefined;
   if (tiers.has('check')) await check();
   if (tiers.has('unit')) await nodeTests('unit', files(join(root, 'out/test/unit')));
   if (tiers.has('cluster') || tiers.has('e2e')) await ensureCluster();
-  const env = cluster ? { KUBE_ATLAS_CLUSTER_DIR: clusterDir } : {};
-  if (tiers.has('cluster')) {
-    const helm = await helmBuild;
-    await nodeTests('cluster', files(join(root, 'out/test/cluster')), { ...env, ...(helm ? { KUBE_ATLAS_HELM: helm } : {}) });
-  }
+  const helm = await helmBuild;
+  const env = { ...(cluster ? { KUBE_ATLAS_CLUSTER_DIR: clusterDir } : {}), ...(helm ? { KUBE_ATLAS_HELM: helm } : {}) };
+  if (tiers.has('cluster')) await nodeTests('cluster', files(join(root, 'out/test/cluster')), env);
   if (tiers.has('e2e')) {
     log('packaging the extension and preparing code-server');
     const pkg = await run(process.execPath, [join(root, 'scripts/package.mjs')]);

@@ -9,7 +9,6 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before } from 'node:test';
-import { test } from './harness/test';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { dump, load } from 'js-yaml';
@@ -19,6 +18,7 @@ import { type CodeServerHandle, startCodeServer } from './harness/codeServer';
 import { repoRoot, manifest } from './harness/paths';
 import { waitFor } from './harness/wait';
 import { Workbench } from './harness/workbench';
+import { test, watchSession } from './harness/test';
 
 const run = promisify(execFile);
 const clusterDir = process.env.KUBE_ATLAS_CLUSTER_DIR;
@@ -57,6 +57,7 @@ before(async () => {
   const { page } = await newPage(browser);
   await page.goto(cs.workbenchUrl());
   wb = new Workbench(page);
+  watchSession({ wb, server: cs });
   await wb.waitReady();
 });
 
@@ -262,9 +263,11 @@ test('Events: the scheduler\'s warning for a new pod appears under its namespace
 test('Overview: the context\'s row counts what kubectl counts, and follows a scale without a click', async () => {
   await wb.openView('Kube Atlas');
   await wb.expandView('Overview');
-  const pods = async () => (await kubectl(['get', 'pods', '-A', '-o', 'name'])).stdout.split('\n').filter(Boolean).length;
+  const count = async (kind: string) => (await kubectl(['get', kind, '-A', '-o', 'name'])).stdout.split('\n').filter(Boolean).length;
+  const pods = () => count('pods');
+  const nodes = await count('nodes');
   const rowFor = async (n: number) =>
-    waitFor(async () => (await wb.treeItems('Overview')).find((r) => r.level === 1 && r.label === 'kube-atlas-local' && r.description.startsWith(`v1.36`) && r.description.includes(` · 3/3 nodes ready · ${n} pods`)), { what: `the overview row with ${n} pods`, timeoutMs: 30_000 });
+    waitFor(async () => (await wb.treeItems('Overview')).find((r) => r.level === 1 && r.label === 'kube-atlas-local' && r.description.startsWith(`v1.36`) && r.description.includes(` · ${nodes}/${nodes} nodes ready · ${n} pods`)), { what: `the overview row with ${n} pods`, timeoutMs: 30_000 });
   // kubectl first, then the row: the row must come to the same count (pods may still be settling).
   const before = await waitFor(async () => {
     const n = await pods();
@@ -273,7 +276,7 @@ test('Overview: the context\'s row counts what kubectl counts, and follows a sca
   await wb.screenshot('12-overview');
   await kubectl(['-n', ns, 'scale', 'deployment', 'web', '--replicas=4']);
   await rowFor(before + 1);
-  const nodes = await waitFor(async () => (await wb.treeItems('Overview')).find((r) => r.level === 2 && r.label === 'Nodes'), { what: 'the Nodes detail row' });
-  assert.equal(nodes.description, '3/3 ready');
+  const nodeRow = await waitFor(async () => (await wb.treeItems('Overview')).find((r) => r.level === 2 && r.label === 'Nodes'), { what: 'the Nodes detail row' });
+  assert.equal(nodeRow.description, `${nodes}/${nodes} ready`);
   await wb.screenshot('13-overview-live');
 });
