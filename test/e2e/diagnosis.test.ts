@@ -2,10 +2,15 @@
 // the real scheduler cannot place and a pod whose status says CrashLoopBackOff after an OOM kill
 // (set through the status subresource, as a kubelet reports it) show their causes in their tree
 // rows' descriptions without a click; "Diagnose" from a row's context menu opens the report, whose
-// text names the cause, the scheduler's event as evidence and the next step. One code-server.
+// text names the cause, the scheduler's event as evidence and the next step; a YAML file of the
+// workspace that describes a Deployment whose pods cannot be scheduled gets a warning at its
+// metadata.name line in the Problems view while it is open, which goes when the cluster is fixed
+// (a node gets the label the pods ask for). One code-server.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { after, before } from 'node:test';
 import { promisify } from 'node:util';
 import { menuAction } from './harness/menuAction';
@@ -18,6 +23,10 @@ const run = promisify(execFile);
 const clusterDir = process.env.KUBE_ATLAS_CLUSTER_DIR;
 const VIEW = 'Clusters';
 const ns = `e2e-diag-${Date.now().toString(36)}`;
+// A label no node has until the last test puts it on one (unique per run: the cluster is shared).
+const NODE_LABEL = `kube-atlas-e2e/diagnosis-${ns}`;
+const workspaceDir = mkdtempSync(join(tmpdir(), 'kube-atlas-e2e-diag-workspace-'));
+const manifest = join(workspaceDir, 'manifests', 'web.yaml');
 let session: WorkbenchSession;
 let wb: Workbench;
 
@@ -54,13 +63,37 @@ before(async () => {
     },
   };
   await kubectl(['-n', ns, 'patch', 'pod', 'oom', '--subresource=status', '--type=merge', '-p', JSON.stringify(crashLoop)]);
-  session = await openWorkbench({ env: { KUBECONFIG: join(clusterDir ?? '', 'kubeconfig') }, settings: { 'kubeAtlas.tree.pageSize': 500 } });
+  // The workspace's file describes the Deployment the cluster runs (applied from it, as a user does).
+  mkdirSync(join(workspaceDir, 'manifests'));
+  writeFileSync(
+    manifest,
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      `  namespace: ${ns}`,
+      '  name: web', // line 5: the warning's line
+      'spec:',
+      '  replicas: 2',
+      '  selector: {matchLabels: {app: web}}',
+      '  template:',
+      '    metadata: {labels: {app: web}}',
+      '    spec:',
+      `      nodeSelector: {${NODE_LABEL}: "yes"}`,
+      '      containers: [{name: web, image: registry.invalid/web:1}]',
+      '',
+    ].join('\n'),
+  );
+  await kubectl(['apply', '-f', manifest]);
+  session = await openWorkbench({ folder: workspaceDir, env: { KUBECONFIG: join(clusterDir ?? '', 'kubeconfig') }, settings: { 'kubeAtlas.tree.pageSize': 500 } });
   wb = session.wb;
 });
 
 after(async () => {
   await session?.close();
   await kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
+  await kubectl(['label', 'node', 'kwok-node-0', `${NODE_LABEL}-`]).catch(() => undefined);
+  rmSync(workspaceDir, { recursive: true, force: true });
 });
 
 const row = async (label: string, level: number) => (await wb.treeItems(VIEW)).find((r) => r.label === label && r.level === level);
@@ -125,4 +158,41 @@ test('Diagnose from the context menu opens the report: the cause, the scheduler\
   assert.match(text, /\| \d{4}-\d\d-\d\dT[\d:.]+Z \| event \| Warning FailedScheduling \(default-scheduler\): \d+\/\d+ nodes are available: \d+ node\(s\) didn't match Pod's node affinity\/selector/);
   assert.match(text, /\*\*Next step:\*\* No node has the labels the pod's nodeSelector\/affinity asks for/);
   assert.match(text, /No owner: nothing recreates this object/);
+});
+
+test('Problems view: an open YAML file\'s Deployment whose pods cannot be scheduled is warned at its name line, while open, until the cluster is fixed', async () => {
+  const warning = (rows: string[]) => rows.find((t) => t.includes('Deployment web: Unschedulable'));
+  const problems = async () => warning(await wb.problems());
+  await wb.openView('Explorer');
+  const folderView = `Explorer Section: ${basename(workspaceDir)}`;
+  const open = async () => {
+    if (!(await wb.treeItems(folderView)).some((r) => r.label === 'web.yaml')) await wb.clickItem(folderView, 'manifests');
+    await wb.clickItem(folderView, 'web.yaml');
+    await waitFor(async () => (await wb.editorTabs()).some((t) => t.startsWith('web.yaml')), { what: 'web.yaml open in the editor' });
+  };
+  await open();
+  const row = await waitFor(problems, { what: 'the Deployment\'s cause in the Problems view', timeoutMs: 60_000 });
+  // The editor's hover over the underlined name shows the whole message.
+  // (The decoration lies under the text layer: point at where it is drawn.)
+  const squiggle = await wb.page.locator('.part.editor .monaco-editor .squiggly-warning').first().boundingBox();
+  assert.ok(squiggle, 'the name is underlined');
+  await wb.page.mouse.move(squiggle.x + squiggle.width / 2, squiggle.y + squiggle.height / 2);
+  await wb.page.locator('.monaco-hover', { hasText: 'Next: No node has the labels' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await wb.screenshot('diagnosis-04-problems');
+  assert.match(row, /Deployment web: Unschedulable: no node matches the selector\/affinity \(2\/2 pods\)\. Next: No node has the labels/);
+  assert.match(row, /Kube Atlas/, 'its source');
+  assert.match(row, /\[Ln 5, Col 3\]/, `at metadata.name: ${row}`);
+
+  // Closed: the warning goes (and the watches with it); opened again: it is back.
+  await wb.runCommand('View: Close Editor');
+  await waitFor(async () => !(await problems()), { what: 'the warning to go with the file\'s tab' });
+  await open();
+  await waitFor(problems, { what: 'the warning back with the file', timeoutMs: 30_000 });
+
+  // Fixed in the cluster: a node gets the label, the pods are scheduled and run, the warning goes.
+  await kubectl(['label', 'node', 'kwok-node-0', `${NODE_LABEL}=yes`]);
+  await waitFor(async () => !(await problems()), { what: 'the warning to go once the pods run', timeoutMs: 90_000 });
+  await waitFor(async () => (await kubectl(['-n', ns, 'get', 'deployment', 'web', '-o', 'jsonpath={.status.readyReplicas}'])).stdout === '2', { what: 'the pods to run', timeoutMs: 60_000 });
+  await wb.screenshot('diagnosis-05-problems-fixed');
+  assert.equal(await problems(), undefined, 'no warning once they run');
 });
