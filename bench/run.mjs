@@ -4,9 +4,11 @@
 // reference (kubectl doing the same work) measured in the same run. Suites: `cache` (Node: watch
 // cache and tree model), `workbench` (the packaged extension in code-server + Chromium),
 // `apply` (no seed: it makes its own objects), `topology` (no seed: the graph model over synthetic
-// stores), `logs` (lines/s of a followed log through our
-// stream vs `kubectl logs -f`), `helm` (no seed: 1,000 release records read and decoded vs `helm list`), `overview` (a second cluster
-// beside the seeded one: the cross-cluster table's first full render in Node vs kubectl's lists).
+// stores), `diagnosis` (no seed: root causes of 20,000 pods × 50,000 events over synthetic stores,
+// heap per cached pod and event), `logs` (lines/s of a followed log through our stream vs
+// `kubectl logs -f`), `helm` (no seed: 1,000 release records read and decoded vs `helm list`),
+// `overview` (a second cluster beside the seeded one: the cross-cluster table's first full table
+// in Node vs kubectl's lists).
 // --figures picks figures inside the suites (e.g. start,tree,first,change); --vsix measures another
 // build of the extension (e.g. the main branch's) in the workbench suite.
 import { spawn, spawnSync } from 'node:child_process';
@@ -51,7 +53,7 @@ if (dir && existsSync(join(dir, 'state.json'))) {
 }
 
 // Suites that make their own objects and need no seeded cluster (`npm run bench apply` runs on a small one).
-const UNSEEDED = new Set(['apply', 'topology', 'helm']);
+const UNSEEDED = new Set(['apply', 'topology', 'helm', 'diagnosis']);
 const needsSeed = !suites.length || suites.some((s) => !UNSEEDED.has(s));
 
 try {

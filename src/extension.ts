@@ -35,6 +35,7 @@ import { registerOverviewView } from './ui/overview/overviewView';
 import { registerTopologyCommands } from './ui/topology/topologyCommands';
 import { ClusterTreeProvider } from './ui/tree/clusterTreeProvider';
 import { REPORT_SCHEME, registerDiagnosisCommands, ReportDocuments } from './ui/diagnosis/diagnosisCommands';
+import { ProblemsView } from './ui/diagnosis/problemsView';
 import { YAML_SCHEME, YamlDocumentProvider } from './ui/yamlDocuments';
 
 // Stamped by esbuild's banner as the bundle starts to run (undefined in test bundles), and here
@@ -156,6 +157,19 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     reports,
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
     ...registerDiagnosisCommands({ clusters, access, view, reports, currentContext: () => statusBar.currentContext(), selectedNamespace: (c) => state.selectedNamespace(c) }),
+    new ProblemsView({
+      clusters,
+      currentContext: () => statusBar.currentContext(),
+      namespaceOf: (c) => state.selectedNamespace(c) ?? clusters.kubeconfig?.contexts.find((x) => x.name === c)?.namespace ?? 'default',
+      onDidChangeScope: (listener) => {
+        const subs = [state.onDidChange(listener), clusters.onDidChangeContexts(listener)];
+        return {
+          dispose: () => {
+            for (const x of subs) x.dispose();
+          },
+        };
+      },
+    }),
     ...registerTopologyCommands({ clusters, model, view, extensionUri: context.extensionUri }, () => statusBar.currentContext()),
     ...registerOverviewView(clusters),
     ...registerDebugCommands({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
