@@ -4,7 +4,7 @@
 // Random worlds and random changes (seeded, so a failure replays): Services of every type with
 // overlapping selectors, slices that list pods twice, by stale uids or without uids, pods that come,
 // go, move, change labels or come back under a new uid, Nodes that fail, are cordoned or vanish;
-// three scopes, missing layers, grouping with a low threshold and groups expanded and folded again.
+// four scopes, missing layers, slice and node groups with low thresholds, expanded and folded again.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../../src/kube/kinds/types';
@@ -194,13 +194,15 @@ test('a graph kept up to date change by change equals a full build of the same c
   let compared = 0;
   let grouped = 0;
   const perVariant = new Map<string, number>();
+  /** Steps with a slice group, with a node group. */
+  const seen = new Map<string, number>();
   for (const v of VARIANTS) {
     for (const seed of [1, 2, 3, 4, 5, 6]) {
       const r = rng(seed * 7919 + v.name.length);
       const w = new World(r);
       w.take();
       const expanded = new Set<string>();
-      const opts = { groupAbove: 2, expanded };
+      const opts = { groupAbove: 2, nodeGroupAbove: 3, expanded };
       const input = v.input(w.s);
       const model = new TopologyModel(input, v.scope, opts);
       let shown: TopoGraph = model.graph();
@@ -212,24 +214,27 @@ test('a graph kept up to date change by change equals a full build of the same c
         if (r() < 0.1) {
           // Expand a group, or fold an expanded one again.
           const groups = model.graph().nodes.filter((x) => x.kind === 'PodGroup');
-          const id = expanded.size && (r() < 0.5 || !groups.length) ? w.pick([...expanded]) : groups.length ? `EndpointSlice:${w.pick(groups).id.slice('PodGroup:'.length)}` : 'EndpointSlice:a/web-1';
+          const id = expanded.size && (r() < 0.5 || !groups.length) ? w.pick([...expanded]) : groups.length ? w.pick(groups).groupOf! : w.pick(['EndpointSlice:a/web-1', 'Node:n1']);
           const open = !expanded.has(id);
           if (open) expanded.add(id);
           else expanded.delete(id);
           model.setExpanded(id, open);
         }
         const now = model.graph();
-        const fresh = buildGraph(input, v.scope, { groupAbove: 2, expanded: new Set(expanded) });
+        const fresh = buildGraph(input, v.scope, { groupAbove: 2, nodeGroupAbove: 3, expanded: new Set(expanded) });
         assert.deepEqual(now, fresh, `${v.name}, seed ${seed}, step ${step}: incremental = full build`);
         shown = applyDiff(shown, model.takeDiff());
         assert.deepEqual(shown, fresh, `${v.name}, seed ${seed}, step ${step}: snapshot + diffs = full build`);
         compared++;
-        if (now.nodes.some((x) => x.kind === 'PodGroup')) grouped++;
-        perVariant.set(v.name, (perVariant.get(v.name) ?? 0) + (now.nodes.some((x) => x.kind === 'PodGroup') ? 1 : 0));
+        const kinds = new Set(now.nodes.filter((x) => x.kind === 'PodGroup').map((x) => x.groupOf?.split(':')[0] ?? '?'));
+        for (const k of kinds) seen.set(k, (seen.get(k) ?? 0) + 1);
+        if (kinds.size) grouped++;
+        perVariant.set(v.name, (perVariant.get(v.name) ?? 0) + (kinds.size ? 1 : 0));
       }
     }
   }
   // The worlds must exercise what they claim to: groups formed in a good share of the steps.
-  console.log(`grouping happened in ${grouped} of ${compared} steps`, [...perVariant]);
-  assert.ok(grouped > compared / 10, `grouping happened in ${grouped} of ${compared} steps`);
+  const says = `groups in ${grouped} of ${compared} steps (${[...seen].map(([k, n]) => `${k} groups in ${n}`).join(', ')}; per variant ${[...perVariant].map(([k, n]) => `${k}: ${n}`).join(', ')})`;
+  assert.ok(grouped > compared / 10, says);
+  assert.ok((seen.get('EndpointSlice') ?? 0) > compared / 20 && (seen.get('Node') ?? 0) > compared / 20, says);
 });

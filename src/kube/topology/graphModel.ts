@@ -61,7 +61,7 @@ export class TopologyModel {
   ) {
     this.missing = new Set((input.missing ?? []).map((m) => m.layer));
     this.expanded = new Set(opts.expanded ?? []);
-    this.view = new GroupedView(this.raw, { above: opts.groupAbove ?? 50, expanded: this.expanded });
+    this.view = new GroupedView(this.raw, { above: opts.groupAbove ?? 50, nodeAbove: opts.nodeGroupAbove ?? 50, expanded: this.expanded });
     const d = dirty();
     for (const svc of this.servicesInScope()) d.fragments.add(objectKey(svc));
     this.raw.tracking = false;

@@ -1,29 +1,36 @@
 // Large namespaces stay readable: above a threshold, the healthy pods of an EndpointSlice are drawn
 // as one group ("48 pods") with an edge per node they run on, and expand on demand. Pods with a
 // problem, pods listed by several slices and pods only selected (not in a slice) stay visible on
-// their own: what needs attention is never folded away.
+// their own: what needs attention is never folded away. Then, per cluster Node: when more pods
+// than a threshold are still drawn on one node (many small Services, or no slices layer at all),
+// its healthy ones fold into a node group with an edge from each slice or Service that reaches
+// them ("12 pods"); pods of a slice the user expanded stay out of it.
 //
 // GroupedView is the graph as drawn: the raw graph (rawGraph.ts) minus folded pods, plus groups.
-// It is kept up to date from what the model touched: only the slices whose members may have
-// changed are regrouped, only the elements whose drawn form changed are recorded for the diff.
+// It is kept up to date from what the model touched: only the slices and nodes whose members may
+// have changed are regrouped, only the elements whose drawn form changed are recorded for the diff.
 import { type GraphDiff, sameElement } from './graphDiff';
 import { edgeId, type TopoEdge, type TopoGraph, type TopoNode } from './graphTypes';
 import { type RawGraph, sameEdge, type Touched } from './rawGraph';
 
-export function groupId(sliceId: string): string {
-  return `PodGroup:${sliceId.slice(sliceId.indexOf(':') + 1)}`;
+/** The group of a slice (`EndpointSlice:ns/name` → `PodGroup:ns/name`) or of a Node (`Node:n` → `PodGroup:n`). */
+export function groupId(of: string): string {
+  return `PodGroup:${of.slice(of.indexOf(':') + 1)}`;
 }
 
 export interface GroupOptions {
   /** Pods per slice above which its healthy pods fold into a group. */
   above: number;
-  /** Slices the user expanded: their pods are drawn one by one. */
+  /** Pods drawn on one Node above which its healthy ones fold into a group. */
+  nodeAbove: number;
+  /** Slices and Nodes the user expanded: their pods are drawn one by one. */
   expanded: ReadonlySet<string>;
 }
 
 interface Group {
-  /** The slice it folds. */
+  /** The slice or Node whose pods it folds. */
   of: string;
+  bySlice: boolean;
   node: TopoNode;
   edges: TopoEdge[];
   members: string[];
@@ -52,10 +59,15 @@ export class GroupedView {
 
   /** Draws the whole raw graph (the first build: no diff is kept for it, and every slice is grouped). */
   build(): void {
-    const slices = new Set<string>();
-    for (const [id, n] of this.raw.nodes) if (n.kind === 'EndpointSlice') slices.add(id);
+    const slices: string[] = [];
+    const nodes: string[] = [];
+    for (const [id, n] of this.raw.nodes) {
+      if (n.kind === 'EndpointSlice') slices.push(id);
+      else if (n.kind === 'Node') nodes.push(id);
+    }
     const refold = new Set<string>();
     for (const s of slices) this.regroup(s, refold);
+    for (const n of nodes) this.regroupNode(n, refold);
     for (const [id, n] of this.raw.nodes) if (!this.folded.has(id)) this.nodes.set(id, n);
     for (const [id, e] of this.raw.edges) if (!this.folded.has(e.from) && !this.folded.has(e.to)) this.edges.set(id, e);
     this.sorted = undefined;
@@ -88,6 +100,27 @@ export class GroupedView {
     }
     const refold = new Set<string>();
     for (const s of slices) this.regroup(s, refold);
+
+    // Nodes whose pods in view or whose candidates may have changed: those of the pods above and
+    // of the pods a slice group just took or let go, those a pod left (its runs-on edge went),
+    // those whose group a pod was in, and every node a toggled slice's pods run on.
+    const nodes = new Set<string>();
+    const nodeOf = (p: string): void => {
+      for (const eid of this.raw.outgoing.get(p) ?? []) {
+        const e = this.raw.edges.get(eid);
+        if (e?.kind === 'runs-on') nodes.add(e.to);
+      }
+      const g = this.groups.get(this.folded.get(p) ?? '');
+      if (g && !g.bySlice) nodes.add(g.of);
+    };
+    for (const p of pods) nodeOf(p);
+    for (const p of refold) nodeOf(p);
+    for (const e of t.edges.values()) if (e.kind === 'runs-on') nodes.add(e.to);
+    for (const id of toggled) {
+      if (id.startsWith('Node:')) nodes.add(id);
+      for (const eid of this.raw.outgoing.get(id) ?? []) nodeOf(this.raw.edges.get(eid)?.to ?? '');
+    }
+    for (const n of nodes) this.regroupNode(n, refold);
 
     for (const id of t.nodes) this.redrawNode(id);
     for (const id of t.edges.keys()) this.redrawEdge(id);
@@ -139,8 +172,6 @@ export class GroupedView {
   }
 
   private regroup(sliceId: string, refold: Set<string>): void {
-    const id = groupId(sliceId);
-    const old = this.groups.get(id);
     const members: string[] = [];
     if (!this.opts.expanded.has(sliceId)) {
       for (const eid of this.raw.outgoing.get(sliceId) ?? []) {
@@ -148,7 +179,40 @@ export class GroupedView {
         if (to && this.memberOf(to) === sliceId) members.push(to);
       }
     }
-    const next = members.length > this.opts.above ? this.sliceGroup(sliceId, id, members.sort()) : undefined;
+    const id = groupId(sliceId);
+    this.setGroup(id, members.length > this.opts.above ? this.sliceGroup(sliceId, id, members.sort()) : undefined, refold);
+  }
+
+  /** A pod a node group may fold: healthy, reached only by ready endpoints or selectors, from no expanded slice. */
+  private nodeCandidate(podId: string): boolean {
+    const n = this.raw.nodes.get(podId);
+    if (n?.kind !== 'Pod' || n.health !== 'ok' || n.ghost) return false;
+    for (const eid of this.raw.incoming.get(podId) ?? []) {
+      const e = this.raw.edges.get(eid);
+      if (!e || this.opts.expanded.has(e.from)) return false;
+      if (e.kind === 'endpoint' ? e.ready === false || e.terminating : e.kind !== 'selects') return false;
+    }
+    return true;
+  }
+
+  private regroupNode(nodeId: string, refold: Set<string>): void {
+    const members: string[] = [];
+    let inView = 0;
+    if (!this.opts.expanded.has(nodeId)) {
+      for (const eid of this.raw.incoming.get(nodeId) ?? []) {
+        const e = this.raw.edges.get(eid);
+        if (e?.kind !== 'runs-on' || this.groups.get(this.folded.get(e.from) ?? '')?.bySlice) continue;
+        inView++;
+        if (this.nodeCandidate(e.from)) members.push(e.from);
+      }
+    }
+    const id = groupId(nodeId);
+    this.setGroup(id, inView > this.opts.nodeAbove && members.length > 1 ? this.nodeGroup(nodeId, id, members.sort()) : undefined, refold);
+  }
+
+  /** Replaces group `id` (undefined: none), folding and unfolding its members; `refold` gets the pods that moved. */
+  private setGroup(id: string, next: Group | undefined, refold: Set<string>): void {
+    const old = this.groups.get(id);
     const stay = new Set(next?.members);
     for (const p of old?.members ?? []) {
       if (stay.has(p) || this.folded.get(p) !== id) continue;
@@ -170,6 +234,44 @@ export class GroupedView {
     this.redrawNode(id);
     for (const e of old?.edges ?? []) this.redrawEdge(e.id);
     for (const e of next?.edges ?? []) this.redrawEdge(e.id);
+  }
+
+  private nodeGroup(nodeId: string, id: string, members: string[]): Group {
+    // One edge per slice or Service that reaches the members, with how many it reaches.
+    const from = new Map<string, { kind: TopoEdge['kind']; count: number }>();
+    const namespaces = new Set<string | undefined>();
+    for (const p of members) {
+      namespaces.add(this.raw.nodes.get(p)?.namespace);
+      for (const eid of this.raw.incoming.get(p) ?? []) {
+        const e = this.raw.edges.get(eid)!;
+        const had = from.get(e.from);
+        if (had) had.count++;
+        else from.set(e.from, { kind: e.kind, count: 1 });
+      }
+    }
+    const name = nodeId.slice('Node:'.length);
+    const node: TopoNode = {
+      id,
+      kind: 'PodGroup',
+      name: `${members.length} pods`,
+      namespace: namespaces.size === 1 ? [...namespaces][0] : undefined,
+      health: 'ok',
+      status: 'all ready',
+      problems: [],
+      details: [
+        ['Node', name],
+        ['Reached from', `${from.size} ${from.size === 1 ? 'slice or Service' : 'slices or Services'}`],
+      ],
+      count: members.length,
+      groupOf: nodeId,
+    };
+    const edges: TopoEdge[] = [];
+    for (const [src, { kind, count }] of from) {
+      const label = `${count} pods`;
+      edges.push(kind === 'endpoint' ? { id: edgeId(src, id), from: src, to: id, kind, ready: true, serving: true, terminating: false, label } : { id: edgeId(src, id), from: src, to: id, kind, label });
+    }
+    edges.push({ id: edgeId(id, nodeId), from: id, to: nodeId, kind: 'runs-on', label: `${members.length} pods` });
+    return { of: nodeId, bySlice: false, node, edges, members };
   }
 
   private sliceGroup(sliceId: string, id: string, members: string[]): Group {
@@ -196,10 +298,11 @@ export class GroupedView {
         ['Nodes', String(onNode.size)],
       ],
       count: members.length,
+      groupOf: sliceId,
     };
     const edges: TopoEdge[] = [{ id: edgeId(sliceId, id), from: sliceId, to: id, kind: 'endpoint', ready: true, serving: true, terminating: false, label: ports }];
     for (const [n, count] of onNode) edges.push({ id: edgeId(id, n), from: id, to: n, kind: 'runs-on', label: `${count} pods` });
-    return { of: sliceId, node, edges, members };
+    return { of: sliceId, bySlice: true, node, edges, members };
   }
 
   /** Draws element `id` as it should be now: its raw form unless folded, or its group. */

@@ -25,9 +25,11 @@ export interface TopologyInput {
 }
 
 export interface BuildOptions {
-  /** Pods per EndpointSlice above which healthy pods are drawn as one group. */
+  /** Pods per EndpointSlice above which healthy pods are drawn as one group (50). */
   groupAbove?: number;
-  /** Groups the user expanded (slice ids): their pods are drawn one by one. */
+  /** Pods drawn on one Node (after slice groups) above which its healthy ones are one group (50). */
+  nodeGroupAbove?: number;
+  /** Groups the user expanded (slice and Node ids): their pods are drawn one by one. */
   expanded?: ReadonlySet<string>;
 }
 

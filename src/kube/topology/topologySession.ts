@@ -22,6 +22,8 @@ export type TopologyUpdate = { type: 'snapshot'; graph: TopoGraph } | { type: 'd
 export interface TopologySessionOptions {
   /** Pods per slice above which healthy pods are grouped. */
   groupAbove?: number;
+  /** Pods drawn on one Node above which its healthy ones are grouped. */
+  nodeGroupAbove?: number;
   /** At most one rebuild per this window (an isolated change is rebuilt at once). */
   throttleMs?: number;
 }
@@ -94,11 +96,11 @@ export class TopologySession implements Disposable {
     this.throttle.schedule();
   }
 
-  /** Shows a group's pods one by one (or folds them again). */
-  setExpanded(sliceId: string, open: boolean): void {
-    if (open) this.expanded.add(sliceId);
-    else this.expanded.delete(sliceId);
-    this.model?.setExpanded(sliceId, open);
+  /** Shows a group's pods one by one (or folds them again): `id` is the slice's or the Node's. */
+  setExpanded(id: string, open: boolean): void {
+    if (open) this.expanded.add(id);
+    else this.expanded.delete(id);
+    this.model?.setExpanded(id, open);
     this.throttle.schedule();
   }
 
@@ -145,7 +147,7 @@ export class TopologySession implements Disposable {
     if (this.needBuild || !this.model) {
       this.needBuild = false;
       const before = this.model?.graph();
-      this.model = new TopologyModel(this.input, this.scope, { groupAbove: this.opts.groupAbove ?? 50, expanded: this.expanded });
+      this.model = new TopologyModel(this.input, this.scope, { groupAbove: this.opts.groupAbove, nodeGroupAbove: this.opts.nodeGroupAbove, expanded: this.expanded });
       if (!before) this.needSnapshot = true;
       diff = before && !this.needSnapshot ? diffGraphs(before, this.model.graph()) : this.model.takeDiff();
     } else {
