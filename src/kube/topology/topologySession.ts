@@ -50,6 +50,9 @@ export class TopologySession implements Disposable {
   /** Watches that delivered a batch to this session already. */
   private readonly heard = new WeakSet<SharedWatch>();
   private model: TopologyModel | undefined;
+  /** Each watch's resourceVersion when the model was built from it. */
+  private builtFrom = new Map<SharedWatch, string>();
+  private builds = 0;
   /** Batches not applied to the model yet. */
   private pending: TopologyChange[] = [];
   private readonly expanded = new Set<string>();
@@ -77,6 +80,11 @@ export class TopologySession implements Disposable {
         this.throttle.schedule();
       },
     });
+  }
+
+  /** Full builds so far (the first, relists, re-acquired watches): for tests and diagnostics. */
+  get fullBuilds(): number {
+    return this.builds;
   }
 
   /** The graph as last emitted. */
@@ -116,9 +124,11 @@ export class TopologySession implements Disposable {
     if (!layer) return;
     const first = !this.heard.has(w.watch);
     this.heard.add(w.watch);
-    // A relist means a full build and a fresh snapshot. A new watch's first list may be the one
-    // the start built from, or a relist since: a full build, and only the diff is sent.
+    // A relist means a full build and a fresh snapshot. A new watch's first list is often the very
+    // content the model was built from (its batch comes a moment after the build): nothing to do
+    // when the watch has applied nothing since; else a full build, and only the diff is sent.
     if (cs.relisted) {
+      if (first && this.builtFrom.get(w.watch) === w.watch.resourceVersion) return;
       this.needBuild = true;
       if (!first) this.needSnapshot = true;
       this.throttle.schedule();
@@ -148,6 +158,8 @@ export class TopologySession implements Disposable {
       this.needBuild = false;
       const before = this.model?.graph();
       this.model = new TopologyModel(this.input, this.scope, { groupAbove: this.opts.groupAbove, nodeGroupAbove: this.opts.nodeGroupAbove, expanded: this.expanded });
+      this.builtFrom = new Map([...this.watches.keys()].map((w) => [w, w.resourceVersion]));
+      this.builds++;
       if (!before) this.needSnapshot = true;
       diff = before && !this.needSnapshot ? diffGraphs(before, this.model.graph()) : this.model.takeDiff();
     } else {
