@@ -32,12 +32,12 @@ let selected: string | undefined;
 const actions = {
   reveal: (id: string) => vscode.postMessage({ type: 'reveal', id }),
   openYaml: (id: string) => vscode.postMessage({ type: 'openYaml', id }),
-  expand: (sliceId: string, open: boolean) => {
-    if (open) expanded.add(sliceId);
-    else expanded.delete(sliceId);
-    vscode.postMessage({ type: 'expand', id: sliceId, open });
+  expand: (of: string, open: boolean) => {
+    if (open) expanded.add(of);
+    else expanded.delete(of);
+    vscode.postMessage({ type: 'expand', id: of, open });
   },
-  isExpanded: (sliceId: string) => expanded.has(sliceId),
+  isExpanded: (of: string) => expanded.has(of),
 };
 
 function showDetails(id: string | undefined): void {
@@ -128,7 +128,7 @@ canvas.addEventListener('click', (e) => {
   if (!id) return;
   selected = id;
   const n = nodes.get(id);
-  if (n?.kind === 'PodGroup') actions.expand(`EndpointSlice:${id.slice('PodGroup:'.length)}`, true);
+  if (n?.kind === 'PodGroup' && n.groupOf) actions.expand(n.groupOf, true);
   else if (n && !n.ghost) actions.reveal(id);
 });
 canvas.addEventListener('keydown', (e) => {
@@ -141,7 +141,7 @@ canvas.addEventListener('keydown', (e) => {
     e.preventDefault();
   } else if (e.key === 'Enter' && !n.ghost && n.kind !== 'PodGroup') actions.reveal(id);
   else if (e.key.toLowerCase() === 'y' && !n.ghost && n.kind !== 'PodGroup') actions.openYaml(id);
-  else if (e.key.toLowerCase() === 'e' && n.kind === 'PodGroup') actions.expand(`EndpointSlice:${id.slice('PodGroup:'.length)}`, true);
+  else if (e.key.toLowerCase() === 'e' && n.kind === 'PodGroup' && n.groupOf) actions.expand(n.groupOf, true);
 });
 
 function inColumn(id: string, dir: 1 | -1): string | undefined {

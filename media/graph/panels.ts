@@ -60,8 +60,9 @@ export function banner(root: HTMLElement, g: Pick<TopoGraph, 'missing' | 'notes'
 export interface DetailActions {
   reveal(id: string): void;
   openYaml(id: string): void;
-  expand(sliceId: string, open: boolean): void;
-  isExpanded(sliceId: string): boolean;
+  /** `of`: the slice or Node whose pods a group folds. */
+  expand(of: string, open: boolean): void;
+  isExpanded(of: string): boolean;
 }
 
 /** Fills the details pane for one element, with its edges in words. */
@@ -96,11 +97,12 @@ export function details(root: HTMLElement, n: TopoNode | undefined, edges: reado
     yaml.addEventListener('click', () => actions.openYaml(n.id));
     buttons.append(reveal, yaml);
   }
-  const slice = n.kind === 'PodGroup' ? `EndpointSlice:${n.id.slice('PodGroup:'.length)}` : n.kind === 'EndpointSlice' ? n.id : undefined;
-  if (slice && (n.kind === 'PodGroup' || actions.isExpanded(slice))) {
+  // A group's pods are shown by expanding its slice or Node; an expanded one can fold them again.
+  const of = n.kind === 'PodGroup' ? n.groupOf : n.kind === 'EndpointSlice' || n.kind === 'Node' ? n.id : undefined;
+  if (of && (n.kind === 'PodGroup' || actions.isExpanded(of))) {
     const open = n.kind === 'PodGroup';
     const b = h('button', {}, open ? 'Show these pods' : 'Group the pods again');
-    b.addEventListener('click', () => actions.expand(slice, open));
+    b.addEventListener('click', () => actions.expand(of, open));
     buttons.append(b);
   }
   root.append(buttons);

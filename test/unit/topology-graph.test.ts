@@ -201,3 +201,64 @@ test('above the threshold, a slice’s healthy pods fold into a group with per-n
   assert.ok(!open.nodes.some((x) => x.kind === 'PodGroup'));
   assert.equal(open.nodes.filter((x) => x.kind === 'Pod').length, 7);
 });
+
+test('above the per-node threshold, the healthy pods still drawn on a node fold into a node group; problems and expanded slices stay out', () => {
+  const apps = ['a', 'b', 'c', 'd'];
+  const names = (app: string): string[] => [0, 1, 2].map((i) => `${app}-${i}`);
+  const s = stores({
+    services: apps.map((app) => svc(app)),
+    slices: apps.map((app) => slice(`${app}-1`, app, [...names(app).map((p) => ({ pod: p })), ...(app === 'a' ? [{ pod: 'a-sick', ready: false }] : []), ...(app === 'd' ? [{ pod: 'd-3' }, { pod: 'd-4' }] : [])])),
+    pods: [
+      ...apps.flatMap((app) => names(app).map((p) => pod(p, { labels: { app }, node: 'node-1' }))),
+      pod('a-sick', { labels: { app: 'a' }, node: 'node-1', ready: false }),
+      pod('d-3', { labels: { app: 'd' }, node: 'node-2' }),
+      pod('d-4', { labels: { app: 'd' }, node: 'node-2' }),
+    ],
+  });
+  // Slices of 3–4 pods stay below the slice threshold; node-1 draws 13 pods, node-2 two.
+  const g = buildGraph(s, { namespace: 'shop' }, { groupAbove: 5, nodeGroupAbove: 5 });
+  assert.ok(!g.nodes.some((x) => x.id.startsWith('PodGroup:shop/')), 'no slice is above its threshold');
+  const group = n(g, 'PodGroup:node-1');
+  assert.deepEqual([group.count, group.name, group.groupOf, group.namespace], [12, '12 pods', 'Node:node-1', 'shop']);
+  assert.deepEqual(group.details, [
+    ['Node', 'node-1'],
+    ['Reached from', '4 slices or Services'],
+  ]);
+  const groupEdges = g.edges.filter((e) => e.from === group.id || e.to === group.id).map((e) => `${e.id} ${e.kind} ${e.label}`);
+  assert.deepEqual(groupEdges.sort(), [
+    'EndpointSlice:shop/a-1>PodGroup:node-1 endpoint 3 pods',
+    'EndpointSlice:shop/b-1>PodGroup:node-1 endpoint 3 pods',
+    'EndpointSlice:shop/c-1>PodGroup:node-1 endpoint 3 pods',
+    'EndpointSlice:shop/d-1>PodGroup:node-1 endpoint 3 pods',
+    'PodGroup:node-1>Node:node-1 runs-on 12 pods',
+  ]);
+  assert.ok(!g.nodes.some((x) => x.id === 'Pod:shop/a-0'), 'members are folded');
+  assert.ok(!g.edges.some((e) => e.from === 'Pod:shop/a-0' || e.to === 'Pod:shop/a-0'), 'and so are their edges');
+  n(g, 'Pod:shop/a-sick');
+  assert.ok(g.edges.some((e) => e.id === 'Pod:shop/a-sick>Node:node-1'), 'a pod with a problem stays, with its edges');
+  n(g, 'Pod:shop/d-3');
+  assert.ok(!g.nodes.some((x) => x.id === 'PodGroup:node-2'), 'node-2 draws 2 pods: below the threshold');
+
+  // A slice the user expanded keeps its pods out of the node group; an expanded node has none.
+  const sliceOpen = buildGraph(s, { namespace: 'shop' }, { groupAbove: 5, nodeGroupAbove: 5, expanded: new Set(['EndpointSlice:shop/a-1']) });
+  assert.equal(n(sliceOpen, 'PodGroup:node-1').count, 9);
+  for (const p of names('a')) n(sliceOpen, `Pod:shop/${p}`);
+  const nodeOpen = buildGraph(s, { namespace: 'shop' }, { groupAbove: 5, nodeGroupAbove: 5, expanded: new Set(['Node:node-1']) });
+  assert.ok(!nodeOpen.nodes.some((x) => x.kind === 'PodGroup'));
+  assert.equal(nodeOpen.nodes.filter((x) => x.kind === 'Pod').length, 15);
+
+  // Slices above their own threshold fold their pods first: node-1 then draws one pod, no node group.
+  const bySlice = buildGraph(s, { namespace: 'shop' }, { groupAbove: 2, nodeGroupAbove: 5 });
+  assert.deepEqual(bySlice.nodes.filter((x) => x.kind === 'PodGroup').map((x) => x.groupOf).sort(), ['EndpointSlice:shop/a-1', 'EndpointSlice:shop/b-1', 'EndpointSlice:shop/c-1', 'EndpointSlice:shop/d-1']);
+});
+
+test('without the slices layer, pods found by selector group per node, with "selects" edges from their Services', () => {
+  const pods = Array.from({ length: 8 }, (_, i) => pod(`web-${i}`, { node: 'node-1' }));
+  const s = stores({ services: [svc('web'), svc('all', { selector: { app: 'web' } })], pods });
+  const g = buildGraph({ services: s.services, pods: s.pods, nodes: s.nodes, missing: [{ layer: 'EndpointSlice', reason: 'forbidden' }] }, { namespace: 'shop' }, { nodeGroupAbove: 5 });
+  const group = n(g, 'PodGroup:node-1');
+  assert.equal(group.count, 8);
+  const groupEdges = g.edges.filter((e) => e.to === group.id).map((e) => `${e.id} ${e.kind} ${e.label}`);
+  assert.deepEqual(groupEdges.sort(), ['Service:shop/all>PodGroup:node-1 selects 8 pods', 'Service:shop/web>PodGroup:node-1 selects 8 pods']);
+  assert.deepEqual(g.nodes.map((x) => x.kind).sort(), ['Node', 'PodGroup', 'Service', 'Service']);
+});

@@ -9,6 +9,7 @@ test('webview messages: the four kinds pass, anything else is dropped', () => {
   assert.deepEqual(parseWebviewMessage({ type: 'reveal', id: 'Pod:shop/web-1' }), { type: 'reveal', id: 'Pod:shop/web-1' });
   assert.deepEqual(parseWebviewMessage({ type: 'openYaml', id: 'Node:kwok-node-0' }), { type: 'openYaml', id: 'Node:kwok-node-0' });
   assert.deepEqual(parseWebviewMessage({ type: 'expand', id: 'EndpointSlice:shop/web-abc', open: true }), { type: 'expand', id: 'EndpointSlice:shop/web-abc', open: true });
+  assert.deepEqual(parseWebviewMessage({ type: 'expand', id: 'Node:kwok-node-0', open: false }), { type: 'expand', id: 'Node:kwok-node-0', open: false });
   for (const bad of [
     null,
     'ready',
@@ -20,6 +21,7 @@ test('webview messages: the four kinds pass, anything else is dropped', () => {
     { type: 'reveal', id: 'Pod:shop/<img src=x>' },
     { type: 'openYaml', id: `Pod:shop/${'a'.repeat(500)}` },
     { type: 'expand', id: 'Pod:shop/web-1', open: true },
+    { type: 'expand', id: 'Service:shop/web', open: true },
     { type: 'expand', id: 'EndpointSlice:shop/web-abc', open: 'yes' },
   ]) {
     assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad));

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import type { ResourceType } from '../../src/kube/kinds/resourceType';
 import { KubeApiError } from '../../src/kube/transport/types';
 import { acquireAcross } from '../../src/kube/watch/scopeFallback';
+import { IndexedStore } from '../../src/kube/watch/store';
 import { ViewLeases } from '../../src/kube/watch/viewLeases';
 import { WatchHub } from '../../src/kube/watch/watchHub';
 import { waitFor } from '../support/waitFor';
@@ -103,6 +104,55 @@ test('a view declares its own index on the watch it is served by, function and a
   assert.throws(() => got.watch.store.declareIndex('test.first', () => []), /another function/, 'two views may not mean different things by one name');
   leases.dispose();
   await hub.dispose();
+});
+
+test('the indexes a view declared go with its last lease, while the watch stays for the others', async (t) => {
+  const { namespaced, hub, leases } = setup();
+  // Stop the watch even when an assertion fails, or the test process never exits.
+  t.after(async () => {
+    leases.dispose();
+    await hub.dispose();
+  });
+  namespaced.create('a');
+  const byFirstLetter = (o: { metadata: { name?: string } }): string[] => [o.metadata.name?.[0] ?? ''];
+  const tree = await leases.acquire('tree/ns/default', 'ctx', pods, 'default');
+  assert.ok('watch' in tree);
+  tree.watch.store.byIndex('namespace', 'default');
+  const store = tree.watch.store;
+  // Two graph panels on the same namespace declare the same lookup; one of them asks twice (a re-acquire).
+  await leases.acquire('topology:1', 'ctx', pods, 'default', { indexes: { 'test.first': byFirstLetter } });
+  await leases.acquire('topology:1', 'ctx', pods, 'default', { indexes: { 'test.first': byFirstLetter } });
+  await leases.acquire('topology:2', 'ctx', pods, 'default', { indexes: { 'test.first': byFirstLetter } });
+  assert.deepEqual(store.builtIndexes.sort(), ['namespace', 'test.first']);
+  leases.release((h) => h === 'topology:1');
+  assert.ok(store.builtIndexes.includes('test.first'), 'still declared by the second panel');
+  leases.releaseOne('topology:2', 'ctx', pods, 'default');
+  assert.deepEqual(store.builtIndexes, ['namespace'], 'the graph’s own index is dropped; the registry’s one the tree built stays');
+  assert.equal(hub.size, 1, 'the tree still holds the watch');
+  assert.throws(() => store.byIndex('test.first', 'a'), /no index named/, 'nothing answers from a stale index');
+  namespaced.create('b');
+  await waitFor(() => store.get('default/b'), { what: 'the watch goes on without the index' });
+  // A graph opened again declares it afresh, built from what the store holds now.
+  await leases.acquire('topology:3', 'ctx', pods, 'default', { indexes: { 'test.first': byFirstLetter } });
+  assert.equal(store.byIndex('test.first', 'b').length, 1);
+  leases.dispose();
+  assert.deepEqual(store.builtIndexes, ['namespace'], 'disposing the leases releases their declarations too');
+});
+
+test('a store drops a private index only when every declaration is released; registry indexes stay', () => {
+  const s = new IndexedStore();
+  s.upsert({ metadata: { name: 'a', namespace: 'n', labels: { app: 'x' } } });
+  const fn = (): string[] => ['v'];
+  const r1 = s.declareIndex('test.private', fn);
+  const r2 = s.declareIndex('test.private', fn);
+  const r3 = s.declareIndex('label');
+  r1();
+  r1();
+  assert.ok(s.builtIndexes.includes('test.private'), 'one release per declaration: a second call of the same release counts nothing');
+  r2();
+  r3();
+  assert.deepEqual(s.builtIndexes, ['label'], 'the private index is gone; the registry one is kept as if queried');
+  assert.doesNotThrow(() => s.declareIndex('test.private', () => ['w']), 'the name is free again');
 });
 
 test('acquireAcross: cluster-wide when allowed, else one watch per visible namespace, else the layer is refused', async () => {

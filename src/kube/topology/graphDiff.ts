@@ -25,6 +25,11 @@ function sig(x: object): string {
   return s;
 }
 
+/** Same content (element objects are plain data, built in a fixed field order). */
+export function sameElement(a: object, b: object): boolean {
+  return a === b || sig(a) === sig(b);
+}
+
 function diffById<T extends { id: string }>(prev: readonly T[], next: readonly T[]): { upsert: T[]; remove: string[] } {
   const old = new Map<string, T>();
   for (const x of prev) old.set(x.id, x);
@@ -32,7 +37,7 @@ function diffById<T extends { id: string }>(prev: readonly T[], next: readonly T
   for (const x of next) {
     const o = old.get(x.id);
     old.delete(x.id);
-    if (!o || (o !== x && sig(o) !== sig(x))) upsert.push(x);
+    if (!o || !sameElement(o, x)) upsert.push(x);
   }
   return { upsert, remove: [...old.keys()] };
 }

@@ -8,7 +8,7 @@ export type Health = 'ok' | 'info' | 'warning' | 'error';
 export const LAYERS: readonly TopoKind[] = ['Service', 'EndpointSlice', 'Pod', 'Node'];
 
 export interface TopoNode {
-  /** `Kind:namespace/name` (Nodes `Node:name`, groups `PodGroup:<slice id>`): stable across updates. */
+  /** `Kind:namespace/name` (Nodes `Node:name`, groups `PodGroup:namespace/slice` or `PodGroup:node`): stable across updates. */
   id: string;
   kind: TopoKind;
   name: string;
@@ -22,6 +22,8 @@ export interface TopoNode {
   details: [string, string][];
   /** Groups: how many pods it stands for. */
   count?: number;
+  /** Groups: the slice or Node whose pods it folds (what "expand" names). */
+  groupOf?: string;
   /** An endpoint's target that no longer exists. */
   ghost?: boolean;
 }

@@ -59,8 +59,11 @@ export function parseWebviewMessage(m: unknown): WebviewMessage | undefined {
     case 'reveal':
     case 'openYaml':
       return parseElementId(x.id) ? { type: x.type, id: x.id as string } : undefined;
-    case 'expand':
-      return parseElementId(x.id)?.kind === 'EndpointSlice' && typeof x.open === 'boolean' ? { type: 'expand', id: x.id as string, open: x.open } : undefined;
+    case 'expand': {
+      // Groups fold a slice's pods or a Node's: expanding names the one.
+      const kind = parseElementId(x.id)?.kind;
+      return (kind === 'EndpointSlice' || kind === 'Node') && typeof x.open === 'boolean' ? { type: 'expand', id: x.id as string, open: x.open } : undefined;
+    }
     default:
       return undefined;
   }

@@ -4,12 +4,33 @@
 // declared by the graph on the watches it holds (TOPOLOGY_INDEXES).
 import type { KubeObject } from '../kinds/types';
 import type { IndexFunc } from '../watch/indexes';
+import type { TopoMissing } from './graphTypes';
 import { endpointsOf, SERVICE_NAME_LABEL } from './readers';
 
 export interface StoreView {
   get(key: string): KubeObject | undefined;
   byIndex(name: string, value: string): KubeObject[];
   list(): Iterable<KubeObject>;
+}
+
+/** The layers a graph is built from (any of them may be missing). */
+export interface TopologyInput {
+  services?: StoreView;
+  slices?: StoreView;
+  pods?: StoreView;
+  nodes?: StoreView;
+  /** Layers that could not be read, and why (forbidden, failing). */
+  missing?: TopoMissing[];
+  notes?: string[];
+}
+
+export interface BuildOptions {
+  /** Pods per EndpointSlice above which healthy pods are drawn as one group (50). */
+  groupAbove?: number;
+  /** Pods drawn on one Node (after slice groups) above which its healthy ones are one group (50). */
+  nodeGroupAbove?: number;
+  /** Groups the user expanded (slice and Node ids): their pods are drawn one by one. */
+  expanded?: ReadonlySet<string>;
 }
 
 /** EndpointSlice → `namespace/service` it belongs to (its service-name label, same namespace). */

@@ -1,8 +1,9 @@
 // One live topology graph (a context, a namespace or one Service) over the shared watches: it
-// holds leases on the four layers through ViewLeases (the same rules as the tree), rebuilds the
-// graph when a batch touches its scope (throttled), and emits a snapshot first, then diffs. A
-// relist or a watch that stopped and was re-acquired gives a fresh snapshot, so the webview never
-// drifts from the cache. Plain TypeScript: the VS Code panel is a thin adapter over this.
+// holds leases on the four layers through ViewLeases (the same rules as the tree), applies the
+// batches that touch its scope to its TopologyModel (throttled; only what a batch can affect is
+// recomputed), and emits a snapshot first, then diffs. A relist or a watch that stopped and was
+// re-acquired gives a full build and a fresh snapshot, so the webview never drifts from the cache.
+// Plain TypeScript: the VS Code panel is a thin adapter over this.
 import type { ClusterManager } from '../clusters/clusterManager';
 import type { ResourceType } from '../kinds/resourceType';
 import { type Disposable, Emitter } from '../util/emitter';
@@ -11,21 +12,22 @@ import type { ChangeSet } from '../watch/changeSet';
 import { acquireAcross, visibleNamespaces } from '../watch/scopeFallback';
 import type { SharedWatch } from '../watch/sharedWatch';
 import { type AcquireOptions, type LeasedWatch, ViewLeases } from '../watch/viewLeases';
-import { buildGraph, type TopologyInput } from './buildGraph';
 import { diffGraphs, type GraphDiff, isEmptyDiff } from './graphDiff';
-import type { TopoGraph, TopoMissing, TopoScope } from './graphTypes';
-import { POD_INDEXES, SLICE_INDEXES, type StoreView, unionView } from './sources';
+import { type Layer, TopologyModel, type TopologyChange } from './graphModel';
+import type { TopoGraph, TopoScope } from './graphTypes';
+import { POD_INDEXES, SLICE_INDEXES, type StoreView, type TopologyInput, unionView } from './sources';
 
 export type TopologyUpdate = { type: 'snapshot'; graph: TopoGraph } | { type: 'diff'; diff: GraphDiff };
 
 export interface TopologySessionOptions {
   /** Pods per slice above which healthy pods are grouped. */
   groupAbove?: number;
+  /** Pods drawn on one Node above which its healthy ones are grouped. */
+  nodeGroupAbove?: number;
   /** At most one rebuild per this window (an isolated change is rebuilt at once). */
   throttleMs?: number;
 }
 
-type Layer = TopoMissing['layer'];
 const LAYERS: { layer: Layer; id: string; indexes?: AcquireOptions['indexes'] }[] = [
   { layer: 'Service', id: 'services' },
   { layer: 'EndpointSlice', id: 'endpointslices.discovery.k8s.io', indexes: SLICE_INDEXES },
@@ -43,11 +45,19 @@ export class TopologySession implements Disposable {
   readonly onUpdate = this.updates.event;
   private readonly throttle: Throttle;
   private input: TopologyInput = {};
-  private watches = new Set<SharedWatch>();
+  /** The watches read, each with its layer. */
+  private watches = new Map<SharedWatch, Layer>();
   /** Watches that delivered a batch to this session already. */
   private readonly heard = new WeakSet<SharedWatch>();
-  private graph: TopoGraph = { nodes: [], edges: [], missing: [], notes: [] };
+  private model: TopologyModel | undefined;
+  /** Each watch's resourceVersion when the model was built from it. */
+  private builtFrom = new Map<SharedWatch, string>();
+  private builds = 0;
+  /** Batches not applied to the model yet. */
+  private pending: TopologyChange[] = [];
   private readonly expanded = new Set<string>();
+  /** The next update starts from a full build (a relist, re-acquired watches). */
+  private needBuild = true;
   private needSnapshot = true;
   private reacquire = false;
   private disposed = false;
@@ -72,9 +82,14 @@ export class TopologySession implements Disposable {
     });
   }
 
-  /** The graph as last built. */
+  /** Full builds so far (the first, relists, re-acquired watches): for tests and diagnostics. */
+  get fullBuilds(): number {
+    return this.builds;
+  }
+
+  /** The graph as last emitted. */
   current(): TopoGraph {
-    return this.graph;
+    return this.model?.graph() ?? { nodes: [], edges: [], missing: [], notes: [] };
   }
 
   /** Acquires the layers and emits the first snapshot. */
@@ -89,10 +104,11 @@ export class TopologySession implements Disposable {
     this.throttle.schedule();
   }
 
-  /** Shows a group's pods one by one (or folds them again). */
-  setExpanded(sliceId: string, open: boolean): void {
-    if (open) this.expanded.add(sliceId);
-    else this.expanded.delete(sliceId);
+  /** Shows a group's pods one by one (or folds them again): `id` is the slice's or the Node's. */
+  setExpanded(id: string, open: boolean): void {
+    if (open) this.expanded.add(id);
+    else this.expanded.delete(id);
+    this.model?.setExpanded(id, open);
     this.throttle.schedule();
   }
 
@@ -104,17 +120,27 @@ export class TopologySession implements Disposable {
   }
 
   private changed(w: LeasedWatch, cs: ChangeSet): void {
-    if (!this.watches.has(w.watch)) return;
-    // A relist means a fresh snapshot, except a new watch's first list: the snapshot sent at
-    // start was built from that very store.
-    if (cs.relisted && this.heard.has(w.watch)) this.needSnapshot = true;
+    const layer = this.watches.get(w.watch);
+    if (!layer) return;
+    const first = !this.heard.has(w.watch);
     this.heard.add(w.watch);
+    // A relist means a full build and a fresh snapshot. A new watch's first list is often the very
+    // content the model was built from (its batch comes a moment after the build): nothing to do
+    // when the watch has applied nothing since; else a full build, and only the diff is sent.
+    if (cs.relisted) {
+      if (first && this.builtFrom.get(w.watch) === w.watch.resourceVersion) return;
+      this.needBuild = true;
+      if (!first) this.needSnapshot = true;
+      this.throttle.schedule();
+      return;
+    }
     // A namespace graph served by a cluster-wide watch ignores other namespaces' churn.
     const ns = this.scope.namespace;
-    if (ns && !cs.relisted && w.type.namespaced) {
+    if (ns && w.type.namespaced) {
       const mine = (o: { metadata: { namespace?: string } }): boolean => o.metadata.namespace === ns;
       if (!cs.added.some(mine) && !cs.deleted.some(mine) && !cs.updated.some((u) => mine(u.new))) return;
     }
+    this.pending.push({ layer, changes: cs });
     this.throttle.schedule();
   }
 
@@ -125,22 +151,33 @@ export class TopologySession implements Disposable {
       await this.acquire();
       if (this.disposed) return;
     }
-    const next = buildGraph(this.input, this.scope, { groupAbove: this.opts.groupAbove ?? 50, expanded: this.expanded });
-    const prev = this.graph;
-    this.graph = next;
+    const batches = this.pending;
+    this.pending = [];
+    let diff: GraphDiff;
+    if (this.needBuild || !this.model) {
+      this.needBuild = false;
+      const before = this.model?.graph();
+      this.model = new TopologyModel(this.input, this.scope, { groupAbove: this.opts.groupAbove, nodeGroupAbove: this.opts.nodeGroupAbove, expanded: this.expanded });
+      this.builtFrom = new Map([...this.watches.keys()].map((w) => [w, w.resourceVersion]));
+      this.builds++;
+      if (!before) this.needSnapshot = true;
+      diff = before && !this.needSnapshot ? diffGraphs(before, this.model.graph()) : this.model.takeDiff();
+    } else {
+      this.model.apply(batches);
+      diff = this.model.takeDiff();
+    }
     if (this.needSnapshot) {
       this.needSnapshot = false;
-      this.updates.fire({ type: 'snapshot', graph: next });
+      this.updates.fire({ type: 'snapshot', graph: this.model.graph() });
       return;
     }
-    const diff = diffGraphs(prev, next);
     if (!isEmptyDiff(diff)) this.updates.fire({ type: 'diff', diff });
   }
 
   private async acquire(): Promise<void> {
     const registry = await this.registry();
     const input: TopologyInput = { missing: [], notes: [] };
-    const watches = new Set<SharedWatch>();
+    const watches = new Map<SharedWatch, Layer>();
     const ns = this.scope.namespace;
     const namespaces = async (): Promise<string[]> => {
       const nsType = registry?.get('namespaces');
@@ -158,12 +195,12 @@ export class TopologySession implements Disposable {
         if (ns && type.namespaced) {
           const a = await this.leases.acquire(this.holder, this.context, type, ns, { indexes });
           if ('watch' in a) {
-            watches.add(a.watch);
+            watches.set(a.watch, layer);
             got = a.watch.store;
           } else input.missing!.push({ layer, reason: a.message });
         } else {
           const across = await acquireAcross(this.leases, this.holder, this.context, type, namespaces, { indexes });
-          for (const w of across.watches) watches.add(w);
+          for (const w of across.watches) watches.set(w, layer);
           got = unionView(across.watches.map((w) => w.store));
           if (across.refused) input.missing!.push({ layer, reason: across.refused.message });
           if (across.narrowed) input.notes!.push(across.narrowed);
@@ -174,7 +211,8 @@ export class TopologySession implements Disposable {
     input.missing!.sort((a, b) => LAYERS.findIndex((l) => l.layer === a.layer) - LAYERS.findIndex((l) => l.layer === b.layer));
     this.input = input;
     this.watches = watches;
-    this.needSnapshot = true;
+    this.needBuild = true;
+    this.pending = [];
   }
 
   private async registry() {

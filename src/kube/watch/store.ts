@@ -3,6 +3,8 @@
 // namespace, owner or node are O(result), not O(store) (client-node's informer cache is linear).
 // Indexes are lazy: one is built from the index registry (watch/indexes.ts) the first time it is
 // queried, or when declared, and kept up to date from then on; one never queried costs nothing.
+// A view's own index (declared with its function) is counted per declaration and dropped when the
+// last declarer releases it: a closed graph panel leaves no index behind on a watch the tree keeps.
 import { type KubeObject, objectKey } from '../kinds/types';
 import { type IndexFunc, indexFunc } from './indexes';
 
@@ -24,6 +26,13 @@ export interface IndexedStoreOptions {
 interface Index {
   fn: IndexFunc;
   map: Map<string, Set<string>>;
+  /** Open declarations (declareIndex calls not yet released). */
+  declarers: number;
+  /**
+   * Kept when its last declarer goes: the registry's indexes (or the store's own `indexers`) and
+   * those the store was made with. A view's private function is dropped: nobody else can query it.
+   */
+  keep: boolean;
 }
 
 export class IndexedStore {
@@ -33,7 +42,7 @@ export class IndexedStore {
 
   constructor(opts: IndexedStoreOptions = {}) {
     this.indexers = opts.indexers;
-    for (const name of opts.declare ?? []) this.declareIndex(name);
+    for (const name of opts.declare ?? []) this.index(name).keep = true;
   }
 
   get size(): number {
@@ -61,15 +70,22 @@ export class IndexedStore {
    * Builds index `name` now if it is not built yet (a view that will query it soon). A view that
    * needs a lookup of its own (the topology graph: slices by targetRef uid) passes the function:
    * the index lives on this store only, so the global registry holds just the common ones. Two
-   * views declaring one name with different functions is a bug: it throws.
+   * views declaring one name with different functions is a bug: it throws. Returns the release:
+   * when every declaration of a view's own index is released, the index is dropped (its upkeep
+   * on each change stops); the registry's indexes stay, as if they had been queried.
    */
-  declareIndex(name: string, fn?: IndexFunc): void {
+  declareIndex(name: string, fn?: IndexFunc): () => void {
     const built = this.indexes.get(name);
-    if (built) {
-      if (fn && built.fn !== fn) throw new Error(`index "${name}" is already declared with another function`);
-      return;
-    }
-    this.index(name, fn);
+    if (built && fn && built.fn !== fn) throw new Error(`index "${name}" is already declared with another function`);
+    const idx = built ?? this.index(name, fn);
+    idx.declarers++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      idx.declarers--;
+      if (idx.declarers === 0 && !idx.keep && this.indexes.get(name) === idx) this.indexes.delete(name);
+    };
   }
 
   /** Whether `byIndex(name, …)` can answer (an index of the registry, or declared on this store). */
@@ -138,9 +154,10 @@ export class IndexedStore {
   private index(name: string, declared?: IndexFunc): Index {
     let idx = this.indexes.get(name);
     if (idx) return idx;
-    const fn = declared ?? (this.indexers ? this.indexers[name] : indexFunc(name));
+    const named = this.indexers ? this.indexers[name] : indexFunc(name);
+    const fn = declared ?? named;
     if (!fn) throw new Error(`no index named "${name}"`);
-    idx = { fn, map: new Map() };
+    idx = { fn, map: new Map(), declarers: 0, keep: fn === named };
     for (const [key, o] of this.items) add(idx, key, o);
     this.indexes.set(name, idx);
     return idx;

@@ -5,7 +5,8 @@
 //   their namespace. A cluster-wide watch that some view already runs and has synced serves every
 //   namespace instead (no second copy). Cluster-wide views (all namespaces) ask with no namespace;
 //   HTTP/2 keeps the many small watches on one connection (transport/http2Probe.ts);
-// - a watch is held while any holder needs it and released when the last one lets go;
+// - a watch is held while any holder needs it and released when the last one lets go; the indexes
+//   a holder declared on it are released with its lease (a closed graph panel leaves none behind);
 // - a watch that stops (its context was reconnected or its kubeconfig entry changed) is dropped at
 //   once and its holders are told, so they re-acquire a live one instead of reading a frozen store.
 import type { ResourceType } from '../kinds/resourceType';
@@ -49,6 +50,8 @@ export interface ViewLeasesListener {
 
 interface View extends LeasedWatch {
   readonly holders: Set<string>;
+  /** Per holder, the releases of the indexes it declared on this watch's store. */
+  readonly declared: Map<string, Map<string, () => void>>;
   readonly lease: WatchLease;
   readonly subs: Disposable[];
 }
@@ -69,34 +72,52 @@ export class ViewLeases {
   async acquire(holder: string, context: string, type: ResourceType, namespace: string | undefined, opts: AcquireOptions = {}): Promise<Acquired> {
     // A watch may be stopped while we wait for it (a reconnect): then take the fresh one.
     for (let attempt = 0; ; attempt++) {
-      const r = await this.acquireOnce(holder, context, type, namespace);
-      if ('watch' in r) for (const [name, fn] of Object.entries(opts.indexes ?? {})) r.watch.store.declareIndex(name, fn);
-      if (!('failed' in r) || !r.stopped || attempt >= 2) return r;
+      const { acquired, view } = await this.acquireOnce(holder, context, type, namespace);
+      if ('watch' in acquired) this.declare(view, holder, opts.indexes);
+      if (!('failed' in acquired) || !acquired.stopped || attempt >= 2) return acquired;
     }
   }
 
-  private async acquireOnce(holder: string, context: string, type: ResourceType, namespace: string | undefined): Promise<Acquired & { stopped?: boolean }> {
+  private async acquireOnce(holder: string, context: string, type: ResourceType, namespace: string | undefined): Promise<{ acquired: Acquired & { stopped?: boolean }; view: View }> {
     const ns = type.namespaced ? namespace : undefined;
     // A cluster-wide watch that is already live serves this namespace too.
     const clusterWide = ns ? this.hub.peek(context, type) : undefined;
     const v = this.view(holder, context, type, clusterWide?.status.synced ? undefined : ns);
     await v.watch.whenSettled();
-    if (v.watch.status.synced) return { watch: v.watch, namespaced: v.key !== watchKey(context, type, undefined) };
-    return failure(v.watch);
+    if (v.watch.status.synced) return { acquired: { watch: v.watch, namespaced: v.key !== watchKey(context, type, undefined) }, view: v };
+    return { acquired: failure(v.watch), view: v };
+  }
+
+  /** Declares `indexes` on the view's store for `holder`, once per (holder, name): released with its lease. */
+  private declare(v: View, holder: string, indexes: AcquireOptions['indexes']): void {
+    // The view may have been dropped while we waited (its watch stopped): nothing to declare on.
+    if (!indexes || this.views.get(v.key) !== v || !v.holders.has(holder)) return;
+    let mine = v.declared.get(holder);
+    if (!mine) {
+      mine = new Map();
+      v.declared.set(holder, mine);
+    }
+    for (const [name, fn] of Object.entries(indexes)) if (!mine.has(name)) mine.set(name, v.watch.store.declareIndex(name, fn));
+  }
+
+  private letGo(v: View, holder: string): void {
+    v.holders.delete(holder);
+    for (const release of v.declared.get(holder)?.values() ?? []) release();
+    v.declared.delete(holder);
   }
 
   /** Releases one holder's lease on the watch of (type, namespace), e.g. a refused one it falls back from. */
   releaseOne(holder: string, context: string, type: ResourceType, namespace: string | undefined): void {
     const v = this.views.get(watchKey(context, type, type.namespaced ? namespace : undefined));
     if (!v) return;
-    v.holders.delete(holder);
+    this.letGo(v, holder);
     if (v.holders.size === 0) this.drop(v);
   }
 
   /** Releases every lease of the holders that match (a collapsed subtree, a closed panel). */
   release(matches: (holder: string) => boolean): void {
     for (const v of [...this.views.values()]) {
-      for (const h of [...v.holders]) if (matches(h)) v.holders.delete(h);
+      for (const h of [...v.holders]) if (matches(h)) this.letGo(v, h);
       if (v.holders.size === 0) this.drop(v);
     }
   }
@@ -132,7 +153,7 @@ export class ViewLeases {
     }
     if (!v) {
       const lease = this.hub.acquire(context, type, namespace);
-      const view: View = { key, context, type, lease, watch: lease.watch, holders: new Set(), subs: [] };
+      const view: View = { key, context, type, lease, watch: lease.watch, holders: new Set(), declared: new Map(), subs: [] };
       view.subs.push(
         lease.watch.onChange((cs) => this.listener.changed(view, cs)),
         lease.watch.onStatus((st) => this.onStatus(view, st)),
@@ -158,6 +179,7 @@ export class ViewLeases {
   private drop(v: View): void {
     if (this.views.get(v.key) !== v) return;
     this.views.delete(v.key);
+    for (const h of [...v.declared.keys()]) this.letGo(v, h);
     for (const s of v.subs) s.dispose();
     v.lease.release();
   }
