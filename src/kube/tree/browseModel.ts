@@ -16,13 +16,15 @@ import type { SharedWatch } from '../watch/sharedWatch';
 import { visibleNamespaces } from '../watch/scopeFallback';
 import { type Acquired, type LeasedWatch, ViewLeases } from '../watch/viewLeases';
 import { KindListings, compareNames, tracksAttention } from './kindListings';
-import { applyObject, makeContainerNodes, makeKindNode, makeMessageNode, makeObjectNode } from './nodeFactory';
+import { applyObject, kindTooltip, makeContainerNodes, makeKindNode, makeMessageNode, makeObjectNode } from './nodeFactory';
 import { type BrowseNode, ids } from './nodes';
 import { namespaceNode, contextNode, groupNode, clusterFolderNode, chunk } from './structureNodes';
 import { TreeDiagnosis } from './treeDiagnosis';
 import { eventsGroup } from './eventNodes';
 import { helmGroup } from './helmNodes';
 import type { GroupDeps, NamespaceGroup } from './namespaceGroups';
+import { TreeUsage } from './treeUsage';
+import type { MetricsChange, MetricsHub } from '../metrics';
 
 export interface BrowseState {
   /** The context the extension treats as current (its own choice, never written to kubeconfig). */
@@ -42,6 +44,8 @@ export interface BrowseOptions {
   now?: () => number;
   /** Marks object rows with the actions the user may do (menus hide the others). */
   access?: AccessMarkerSource;
+  /** CPU and memory for pod and node rows, polled while a Pods/Nodes kind or a workload is expanded. */
+  metrics?: MetricsHub;
 }
 
 export class BrowseModel {
@@ -60,6 +64,8 @@ export class BrowseModel {
   private readonly disposables: Disposable[] = [];
   /** Root causes for unhealthy rows (pods from their events, workloads from their pods). */
   readonly diagnosis: TreeDiagnosis;
+  /** Resource usage shown on pod and node rows while their scope is expanded. */
+  readonly usage: TreeUsage;
 
   constructor(
     private readonly clusters: ClusterManager,
@@ -76,6 +82,9 @@ export class BrowseModel {
       },
     });
     this.diagnosis = new TreeDiagnosis(this.leases, clusters.hub, (c) => this.registry(c), () => this.now());
+    this.usage = new TreeUsage(opts.metrics);
+    const usageSub = this.usage.onDidChange((c) => this.onUsage(c));
+    if (usageSub) this.disposables.push(usageSub);
     this.disposables.push(
       clusters.onDidChangeContexts(() => this.refreshAll()),
       clusters.onDidChangeSession((s) => {
@@ -158,10 +167,17 @@ export class BrowseModel {
     return kids;
   }
 
+  /** The tree view was hidden or shown: resource usage is polled only while it is visible. */
+  setVisible(visible: boolean): void {
+    this.usage.setVisible(visible);
+  }
+
   /** The user collapsed a node: stop watching what only its subtree needed. */
   collapsed(node: BrowseNode): void {
     const prefix = `${node.id}/`;
-    this.leases.release((h) => h === node.id || h.startsWith(prefix));
+    const mine = (h: string) => h === node.id || h.startsWith(prefix);
+    this.leases.release(mine);
+    this.usage.release(mine);
   }
 
   /** Walks to an object's node, expanding what is needed (for reveal). */
@@ -332,6 +348,7 @@ export class BrowseModel {
     }
     const { watch, namespaced } = acquired;
     if (type.kind === 'Pod') await this.acquireEvents(node, node.namespace);
+    this.usage.hold(node);
     const total = this.listings.count(watch, node.namespace, namespaced);
     if (total > this.pageSize) return this.chunkNodes(node, total, (i) => this.listings.nameAt(watch, node.namespace, namespaced, i));
     const now = this.now();
@@ -363,7 +380,7 @@ export class BrowseModel {
   private async objectChildren(node: BrowseNode): Promise<BrowseNode[]> {
     const obj = node.object!;
     const kind = node.resource!.kind;
-    if (kind === 'Pod') return makeContainerNodes(node, obj).map((c) => this.keep(c, node));
+    if (kind === 'Pod') return makeContainerNodes(node, obj, this.usage.podUsage(node.context, obj)).map((c) => this.keep(c, node));
     const reg = await this.connectedRegistry(node.context);
     const pods = reg?.get('pods');
     if (!reg || !pods || !obj.metadata.uid) return [];
@@ -390,6 +407,7 @@ export class BrowseModel {
       return [this.keep(makeMessageNode(node, 'forbidden' in a ? 'forbidden' : 'error', `Pods: ${a.message}`, ''), node)];
     }
     const owned = ownerUids.flatMap((u) => a.watch.store.byIndex('owner', u)).sort(byName);
+    this.usage.hold(node);
     const shown = owned.slice(0, this.pageSize).map((p) => this.objectNode(ids.child(node.id, 'pod', p.metadata.name ?? ''), node, pods, p, now));
     if (owned.length > this.pageSize) {
       const more = this.keep(makeMessageNode(node, 'info', `${owned.length - this.pageSize} more pods`, 'Open the Pods kind in this namespace to see them all.', 'more'), node);
@@ -421,7 +439,9 @@ export class BrowseModel {
     const count = this.listings.count(watch, node.namespace, namespaced);
     const bad = tracksAttention(type.kind, type.group) ? this.listings.attention(watch, node.namespace, namespaced, type.kind) : 0;
     const st = watch.status;
-    node.description = `${count}${bad ? ` · ${bad} need attention` : ''}${!st.synced ? ' · loading' : st.phase === 'backoff' ? ' · reconnecting' : ''}`;
+    const note = this.usage.kindNote(node);
+    node.description = `${count}${bad ? ` · ${bad} need attention` : ''}${!st.synced ? ' · loading' : st.phase === 'backoff' ? ' · reconnecting' : ''}${note?.short ? ` · ${note.short}` : ''}`;
+    node.tooltip = [kindTooltip(type), note?.line].filter(Boolean).join('\n');
     node.severity = bad ? 'warning' : undefined;
     node.icon = bad ? 'warning' : 'symbol-class';
   }
@@ -439,7 +459,17 @@ export class BrowseModel {
       }
       return existing;
     }
-    const n = makeObjectNode(id, parent, type, obj, now, this.accessMarkers(type, { context: parent.context, namespace: obj.metadata.namespace }), this.diagnosis.causeFor(parent.context, type, obj), this.diagnosis.recentEvents(parent.context, obj));
+    const n = makeObjectNode(
+      id,
+      parent,
+      type,
+      obj,
+      now,
+      this.accessMarkers(type, { context: parent.context, namespace: obj.metadata.namespace }),
+      this.diagnosis.causeFor(parent.context, type, obj),
+      this.diagnosis.recentEvents(parent.context, obj),
+      this.usage.rowUsage(parent.context, type, obj),
+    );
     this.nodes.set(id, n);
     this.indexUid(n);
     return n;
@@ -520,7 +550,27 @@ export class BrowseModel {
 
   /** Renders an object row with its root cause (if it has one). */
   private render(n: BrowseNode, type: ResourceType, obj: KubeObject, now: number): void {
-    applyObject(n, type, obj, now, this.diagnosis.causeFor(n.context, type, obj), this.diagnosis.recentEvents(n.context, obj));
+    applyObject(n, type, obj, now, this.diagnosis.causeFor(n.context, type, obj), this.diagnosis.recentEvents(n.context, obj), this.usage.rowUsage(n.context, type, obj));
+  }
+
+  /**
+   * New figures (or the metrics API came or went): re-render the rows they are about and announce
+   * only those whose text changed, so a poll that brings the same figures refreshes nothing.
+   * Pod rows list each container's figures in their tooltip, so an expanded pod's container rows
+   * (re-read with it) change only when its own text does.
+   */
+  private onUsage(change: MetricsChange): void {
+    const now = this.now();
+    for (const n of this.nodes.values()) {
+      if (!change.scope && n.type === 'kind' && n.context === change.context && (n.resource?.kind === 'Pod' || n.resource?.kind === 'Node')) {
+        this.markKind(n.id);
+        continue;
+      }
+      if (!this.usage.touches(n, change) || !n.resource || !n.object) continue;
+      const before = `${n.description}\n${n.tooltip}`;
+      this.render(n, n.resource, n.object, now);
+      if (`${n.description}\n${n.tooltip}` !== before) this.markChanged(n);
+    }
   }
 
   /**
