@@ -1,6 +1,7 @@
 // "Top Pods" (context row = all namespaces, namespace row, Pods kind row, palette) and "Top Nodes"
 // (context row, Nodes kind row, palette), and the sort buttons in a top view's title bar.
 import * as vscode from 'vscode';
+import { knownNamespaces } from '../commands/knownNamespaces';
 import type { ClusterManager } from '../../kube/clusters/clusterManager';
 import type { TopTarget } from '../../kube/metrics/topSession';
 import type { TopSort } from '../../kube/metrics/topTable';
@@ -53,11 +54,7 @@ async function pickPods(deps: MetricsCommandDeps): Promise<TopTarget | undefined
     void vscode.window.showInformationMessage('No Kubernetes context: add one to your kubeconfig first.');
     return undefined;
   }
-  const st = await deps.clusters.session(context)?.connect();
-  const nsType = st?.phase === 'ready' ? st.registry.get('namespaces') : undefined;
-  // Namespaces the tree already watches (no list just for this picker), else the context's own.
-  const cached = nsType ? [...(deps.clusters.hub.peek(context, nsType)?.store.list() ?? [])].map((o) => o.metadata.name ?? '') : [];
-  const own = deps.clusters.kubeconfig?.contexts.find((c) => c.name === context)?.namespace ?? 'default';
+  const { own, cached } = await knownNamespaces(deps.clusters, context);
   const selected = deps.selectedNamespace(context);
   const names = [...new Set([...(selected ? [selected] : []), own, ...cached.sort()])].filter(Boolean);
   const pick = await vscode.window.showQuickPick([...names, ALL], { placeHolder: `Top Pods of ${context}: which namespace?` });

@@ -2,6 +2,7 @@
 // palette (the current context, then a namespace or all of them). Panels restore after a reload
 // through the serializer (activation event onWebviewPanel:kubeAtlas.topology).
 import * as vscode from 'vscode';
+import { knownNamespaces } from '../commands/knownNamespaces';
 import { parsePanelScope, type PanelScope } from '../../kube/topology/protocol';
 import type { BrowseNode } from '../../kube/tree/nodes';
 import { TOPOLOGY_VIEW_TYPE, type TopologyDeps, TopologyPanel, TopologySerializer } from './topologyPanel';
@@ -33,11 +34,7 @@ async function pickScope(deps: TopologyDeps, context: string | undefined): Promi
     void vscode.window.showInformationMessage('No Kubernetes context: add one to your kubeconfig first.');
     return undefined;
   }
-  const st = await deps.clusters.session(context)?.connect();
-  const nsType = st?.phase === 'ready' ? st.registry.get('namespaces') : undefined;
-  // Namespaces the tree already watches (no list just for this picker), else the context's own.
-  const cached = nsType ? [...(deps.clusters.hub.peek(context, nsType)?.store.list() ?? [])].map((o) => o.metadata.name ?? '') : [];
-  const own = deps.clusters.kubeconfig?.contexts.find((c) => c.name === context)?.namespace ?? 'default';
+  const { own, cached } = await knownNamespaces(deps.clusters, context);
   const names = [...new Set([own, ...cached])].filter(Boolean).sort();
   const pick = await vscode.window.showQuickPick([ALL, ...names], { placeHolder: `Topology of ${context}: which namespace?` });
   if (!pick) return undefined;
