@@ -4,7 +4,8 @@
 // reference (kubectl doing the same work) measured in the same run. Suites: `cache` (Node: watch
 // cache and tree model), `workbench` (the packaged extension in code-server + Chromium),
 // `apply` (no seed: it makes its own objects), `topology` (no seed: the graph model over synthetic
-// stores), `logs` (lines/s of a followed log through our
+// stores), `topology-render` (the graph in code-server's webview: first render and kubectl scale →
+// drawn, on a namespace of 2,000 pods it seeds itself), `logs` (lines/s of a followed log through our
 // stream vs `kubectl logs -f`).
 // --figures picks figures inside the suites (e.g. start,tree,first,change); --vsix measures another
 // build of the extension (e.g. the main branch's) in the workbench suite.
@@ -50,7 +51,7 @@ if (dir && existsSync(join(dir, 'state.json'))) {
 }
 
 // Suites that make their own objects and need no seeded cluster (`npm run bench apply` runs on a small one).
-const UNSEEDED = new Set(['apply', 'topology']);
+const UNSEEDED = new Set(['apply', 'topology', 'topology-render']);
 const needsSeed = !suites.length || suites.some((s) => !UNSEEDED.has(s));
 
 try {
