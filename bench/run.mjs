@@ -5,8 +5,11 @@
 // cache and tree model), `workbench` (the packaged extension in code-server + Chromium),
 // `apply` (no seed: it makes its own objects), `topology` (no seed: the graph model over synthetic
 // stores), `topology-render` (the graph in code-server's webview: first render and kubectl scale →
-// drawn, on a namespace of 2,000 pods it seeds itself), `logs` (lines/s of a followed log through our
-// stream vs `kubectl logs -f`).
+// drawn, on a namespace of 2,000 pods it seeds itself), `diagnosis` (no seed: root causes of 20,000 pods × 50,000 events over synthetic stores,
+// heap per cached pod and event), `logs` (lines/s of a followed log through our stream vs
+// `kubectl logs -f`), `helm` (no seed: 1,000 release records read and decoded vs `helm list`),
+// `overview` (a second cluster beside the seeded one: the cross-cluster table's first full table
+// in Node vs kubectl's lists).
 // --figures picks figures inside the suites (e.g. start,tree,first,change); --vsix measures another
 // build of the extension (e.g. the main branch's) in the workbench suite.
 import { spawn, spawnSync } from 'node:child_process';
@@ -51,7 +54,7 @@ if (dir && existsSync(join(dir, 'state.json'))) {
 }
 
 // Suites that make their own objects and need no seeded cluster (`npm run bench apply` runs on a small one).
-const UNSEEDED = new Set(['apply', 'topology', 'topology-render']);
+const UNSEEDED = new Set(['apply', 'topology', 'topology-render', 'helm', 'diagnosis']);
 const needsSeed = !suites.length || suites.some((s) => !UNSEEDED.has(s));
 
 try {

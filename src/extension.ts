@@ -8,6 +8,8 @@ import { TreeAccess } from './kube/access/treeAccess';
 import { ClusterManager } from './kube/clusters/clusterManager';
 import { KubeconfigSource } from './kube/clusters/kubeconfigSource';
 import { ExecCredentialCache } from './kube/config/execCredential';
+import { clusterMetricsSource } from './kube/metrics/clusterMetricsSource';
+import { MetricsHub } from './kube/metrics/metricsHub';
 import { resolveKubeconfigPaths } from './kube/config/kubeconfigFiles';
 import { createTransport } from './kube/transport/createTransport';
 import { BrowseModel } from './kube/tree/browseModel';
@@ -25,14 +27,19 @@ import { registerPortForwardCommands } from './ui/portforward/portForwardCommand
 import { registerWorkloadCommands } from './ui/commands/workloadCommands';
 import { LOGS_SCHEME, LogDocuments } from './ui/logs/logDocuments';
 import { registerLogCommands } from './ui/logs/logCommands';
+import { registerMetricsCommands } from './ui/metrics/metricsCommands';
+import { TOP_SCHEME, TopDocuments } from './ui/metrics/topDocuments';
 import { ExtensionState } from './ui/extensionState';
 import { outputLogger } from './ui/outputLogger';
 import { readSettings, SECTION } from './ui/settings';
 import { restrictedModeNotices } from './ui/workspaceTrust';
 import { ContextStatusBar } from './ui/statusBar';
+import { registerDebugCommands } from './ui/exec/debugCommands';
+import { registerOverviewView } from './ui/overview/overviewView';
 import { registerTopologyCommands } from './ui/topology/topologyCommands';
 import { ClusterTreeProvider } from './ui/tree/clusterTreeProvider';
 import { REPORT_SCHEME, registerDiagnosisCommands, ReportDocuments } from './ui/diagnosis/diagnosisCommands';
+import { ProblemsView } from './ui/diagnosis/problemsView';
 import { YAML_SCHEME, YamlDocumentProvider } from './ui/yamlDocuments';
 
 // Stamped by esbuild's banner as the bundle starts to run (undefined in test bundles), and here
@@ -56,6 +63,9 @@ export interface KubeAtlasApi {
   readonly actions: ActionsApi;
   /** Diagnose and permission reports (their last texts, for tests). */
   readonly reports: ReportDocuments;
+  /** Resource usage: the polled metrics (what is held, list calls made) and the open Top views. */
+  readonly metrics: MetricsHub;
+  readonly top: TopDocuments;
 }
 
 export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
@@ -67,15 +77,19 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   const clusters = new ClusterManager((merged, ctx) => createTransport(merged, ctx, { execCredentials: credentials, userAgent: 'kube-atlas' }), {}, log);
   const state = new ExtensionState(context.workspaceState, settings.productionContexts);
   const access = accessForClusters(clusters);
-  const model = new BrowseModel(clusters, state, { pageSize: settings.pageSize, access: new TreeAccess(access) });
+  const metrics = new MetricsHub(clusterMetricsSource(clusters), { intervalMs: settings.metricsIntervalMs, log });
+  const model = new BrowseModel(clusters, state, { pageSize: settings.pageSize, access: new TreeAccess(access), metrics });
   const tree = new ClusterTreeProvider(model);
   const view = vscode.window.createTreeView('kubeAtlas.clusters', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   tree.attach(view);
+  // Usage (a list per interval) is read only while the tree is on screen; watches keep running.
+  model.setVisible(view.visible);
   const statusBar = new ContextStatusBar(clusters, state);
   const yaml = new YamlDocumentProvider(clusters);
   const logs = new LogDocuments();
   const reports = new ReportDocuments();
   const batchResults = new BatchResultDocuments();
+  const top = new TopDocuments(clusters, metrics);
   const source = new KubeconfigSource();
   const actions = registerApplyCommands(clusters, model, view, state, access, () => statusBar.currentContext(), log);
 
@@ -124,6 +138,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     batchResults,
     vscode.workspace.registerTextDocumentContentProvider(BATCH_SCHEME, batchResults),
     source.onDidChange((m) => void adopt(m)),
+    view.onDidChangeVisibility((e) => model.setVisible(e.visible)),
     state.onDidChange(() => statusBar.update()),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration(SECTION)) return;
@@ -131,6 +146,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
       // Every setting applies at once, without a reload.
       credentials.setTimeoutMs(settings.execTimeoutMs);
       model.setPageSize(settings.pageSize);
+      metrics.setIntervalMs(settings.metricsIntervalMs);
       if (e.affectsConfiguration(`${SECTION}.productionContexts`)) {
         state.setProductionPatterns(settings.productionContexts);
         model.refreshAll();
@@ -154,12 +170,31 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
     reports,
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
     ...registerDiagnosisCommands({ clusters, access, view, reports, currentContext: () => statusBar.currentContext(), selectedNamespace: (c) => state.selectedNamespace(c) }),
+    new ProblemsView({
+      clusters,
+      currentContext: () => statusBar.currentContext(),
+      namespaceOf: (c) => state.selectedNamespace(c) ?? clusters.kubeconfig?.contexts.find((x) => x.name === c)?.namespace ?? 'default',
+      onDidChangeScope: (listener) => {
+        const subs = [state.onDidChange(listener), clusters.onDidChangeContexts(listener)];
+        return {
+          dispose: () => {
+            for (const x of subs) x.dispose();
+          },
+        };
+      },
+    }),
     ...registerTopologyCommands({ clusters, model, view, extensionUri: context.extensionUri }, () => statusBar.currentContext()),
+    ...registerOverviewView(clusters),
+    ...registerDebugCommands({ clusters, access, view, isProduction: (c) => state.isProduction(c) }),
+    top,
+    vscode.workspace.registerTextDocumentContentProvider(TOP_SCHEME, top),
+    ...registerMetricsCommands({ clusters, documents: top, currentContext: () => statusBar.currentContext(), selectedNamespace: (c) => state.selectedNamespace(c) }),
     ...registerHelmCommands({ clusters, isProduction: (c) => state.isProduction(c), currentContext: () => statusBar.currentContext() }),
     { dispose: () => access.dispose() },
     vscode.commands.registerCommand('kubeAtlas.showOutput', () => output.show()),
     { dispose: () => source.dispose() },
     { dispose: () => model.dispose() },
+    { dispose: () => metrics.dispose() },
     { dispose: () => void clusters.dispose() },
   );
   const evaluated = typeof __kubeAtlasBundleStart === 'number' ? `bundle evaluated in ${Math.round(bundleEvaluated - __kubeAtlasBundleStart)} ms, ` : '';
@@ -167,7 +202,7 @@ export function activate(context: vscode.ExtensionContext): KubeAtlasApi {
   const done = new Date();
   const at = `${done.toTimeString().slice(0, 8)}.${String(done.getMilliseconds()).padStart(3, '0')}`;
   log.info(`Kube Atlas activated in ${Math.round(performance.now() - activateStart)} ms (${evaluated}activate() called ${Math.round(activateStart - bundleEvaluated)} ms after; done at ${at})`);
-  return { clusters, model, tree, view, access, logs, ready, actions: actions.api, reports };
+  return { clusters, model, tree, view, access, logs, ready, actions: actions.api, reports, metrics, top };
 }
 
 export function deactivate(): void {}

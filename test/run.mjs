@@ -111,6 +111,15 @@ async function buildHelm() {
   return undefined;
 }
 
+/** Path of the cached metrics-server (test/cluster/build-metrics-server.sh), or undefined if its build failed (the metrics tests then say why). */
+async function buildMetricsServer() {
+  const { code, out } = await run('bash', [join(root, 'test/cluster/build-metrics-server.sh')]);
+  const path = out.trim().split('\n').pop();
+  if (code === 0 && path) return path;
+  log(`building metrics-server failed (exit ${code}); the metrics tests will try again and fail with its output`);
+  return undefined;
+}
+
 async function stopCluster() {
   if (!cluster) return;
   log('stopping the cluster');
@@ -128,16 +137,21 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 try {
   log('building with esbuild');
   await build();
-  // helm (for the Helm tests) builds from its Go module once, beside the checks and unit tests.
-  const helmBuild = tiers.has('cluster') ? buildHelm() : undefined;
+  // helm (for the Helm tests) and metrics-server (for the resource-usage tests) build from their Go
+  // modules once, beside the checks and unit tests: one after the other, so two Go builds never
+  // share the two cores (each uses them all) and the unit tier keeps some room.
+  const helmBuild = tiers.has('cluster') || tiers.has('e2e') ? buildHelm() : undefined;
+  const metricsServerBuild = helmBuild?.then(() => buildMetricsServer());
   if (tiers.has('check')) await check();
   if (tiers.has('unit')) await nodeTests('unit', files(join(root, 'out/test/unit')));
   if (tiers.has('cluster') || tiers.has('e2e')) await ensureCluster();
-  const env = cluster ? { KUBE_ATLAS_CLUSTER_DIR: clusterDir } : {};
-  if (tiers.has('cluster')) {
-    const helm = await helmBuild;
-    await nodeTests('cluster', files(join(root, 'out/test/cluster')), { ...env, ...(helm ? { KUBE_ATLAS_HELM: helm } : {}) });
-  }
+  const [helm, metricsServer] = await Promise.all([helmBuild, metricsServerBuild]);
+  const env = {
+    ...(cluster ? { KUBE_ATLAS_CLUSTER_DIR: clusterDir } : {}),
+    ...(helm ? { KUBE_ATLAS_HELM: helm } : {}),
+    ...(metricsServer ? { KUBE_ATLAS_METRICS_SERVER: metricsServer } : {}),
+  };
+  if (tiers.has('cluster')) await nodeTests('cluster', files(join(root, 'out/test/cluster')), env);
   if (tiers.has('e2e')) {
     log('packaging the extension and preparing code-server');
     const pkg = await run(process.execPath, [join(root, 'scripts/package.mjs')]);

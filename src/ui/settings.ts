@@ -9,6 +9,8 @@ export interface Settings {
   pageSize: number;
   execTimeoutMs: number;
   productionContexts: string[];
+  /** kubeAtlas.metrics.intervalSeconds: how often usage is read while shown. */
+  metricsIntervalMs: number;
 }
 
 export function readSettings(): Settings {
@@ -18,5 +20,6 @@ export function readSettings(): Settings {
     pageSize: c.get<number>('tree.pageSize', 200),
     execTimeoutMs: c.get<number>('credentialPluginTimeoutSeconds', 10) * 1000,
     productionContexts: c.get<string[]>('productionContexts', []),
+    metricsIntervalMs: Math.max(5, c.get<number>('metrics.intervalSeconds', 15)) * 1000,
   };
 }

@@ -18,7 +18,7 @@ import { ensureNodes } from './harness/nodes';
 import { freePorts } from './harness/ports';
 import { RESTRICTED_USER, setupRestrictedUser } from './harness/rbac';
 import { seed as seedCluster, type SeedOptions, type SeedResult } from './harness/seed';
-import { type ClusterState, COMPONENTS, type Component, type Ports, readState, statePath, writeState } from './harness/state';
+import { type ClusterState, COMPONENTS, type Component, OPTIONAL_COMPONENTS, type Ports, readState, statePath, writeState } from './harness/state';
 import { waitFor } from './harness/wait';
 
 export { waitFor } from './harness/wait';
@@ -207,14 +207,14 @@ export class Cluster {
   /** Stops every process in state.json (newest first) and waits until none is left. */
   async stop(): Promise<void> {
     this.closeClients();
-    for (const c of [...COMPONENTS].reverse()) {
+    for (const c of [...COMPONENTS, ...OPTIONAL_COMPONENTS].reverse()) {
       const rec = this.state.processes[c];
       if (rec) await stopProcess(rec);
     }
     // Components that state.json does not know about (a spawner that died before recording).
     for (const stray of processesUnder(this.binDir)) await stopProcess(stray);
     const left = [
-      ...COMPONENTS.filter((c) => {
+      ...[...COMPONENTS, ...OPTIONAL_COMPONENTS].filter((c) => {
         const rec = this.state.processes[c];
         return rec !== undefined && isRunning(rec);
       }),

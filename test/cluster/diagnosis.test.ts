@@ -65,6 +65,8 @@ test('unschedulable: the scheduler\'s FailedScheduling event arrives through the
     assert.equal(row.icon, 'circle-slash');
     assert.equal(row.cause?.code, 'Unschedulable');
     assert.ok(row.cause?.evidence.some((e) => e.source === 'event' && /default-scheduler/.test(e.text) && e.at), 'the scheduler\'s event is evidence, with its time');
+    // The row's tooltip lists the newest events about the pod (from the same watch and index).
+    await waitFor(() => /\nRecent events:\n {2}Warning FailedScheduling( ×\d+)? \(\d+[smh] ago\): 0\/\d+ nodes are available/.test(row.tooltip), { what: `the event in the row's tooltip (${row.tooltip})`, timeoutMs: 30_000 });
   } finally {
     model.dispose();
     await stack.close();

@@ -103,6 +103,9 @@ test('edit saved after someone else changed the object: detected, nothing writte
 test('edit errors point at lines: YAML syntax, Strict unknown fields, 422 causes, a renamed object', async () => {
   const c = cluster();
   await c.kubectl(['-n', ns, 'create', 'deployment', 'strict', '--image=registry.invalid/s:1', '--replicas=1']);
+  // Loaded only once the controllers are done with it: a status update after the load would make
+  // every check below a (correct) "stale" answer instead of the error each one is about (seen in CI).
+  await c.kubectl(['-n', ns, 'rollout', 'status', 'deployment/strict', '--timeout=60s']);
   const stack = await realStack(c.kubeconfig);
   try {
     const edit = new LiveEdit(stack.transport, { resource: deployment(stack.registry), namespace: ns, name: 'strict' }, 'strict.yaml');

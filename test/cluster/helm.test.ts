@@ -4,7 +4,7 @@
 // what `helm get …` / `helm history` print. Also the ConfigMap storage driver, and the rollback
 // command line Kube Atlas runs (context and namespace pinned) doing what it says.
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import type { BrowseNode } from '../../src/kube/tree/nodes';
 import { waitFor } from '../support/waitFor';
 import { type RealStack, realStack } from '../support/realStack';
 import type { Cluster } from './cluster.harness';
+import { helmBinary } from './harness/helmBinary';
 import { uniqueName, useCluster } from './harness/use-cluster';
 
 const run = promisify(execFile);
@@ -26,15 +27,6 @@ const ns = uniqueName('helm');
 const chartDir = mkdtempSync(join(tmpdir(), 'kube-atlas-chart-'));
 let stack: RealStack;
 let helmBin: string;
-
-/** The cached helm: given by the test runner (which builds it beside the unit tier), or built now. */
-function ensureHelm(): string {
-  if (process.env.KUBE_ATLAS_HELM) return process.env.KUBE_ATLAS_HELM;
-  const r = spawnSync('bash', [join(__dirname, '..', '..', '..', 'test', 'cluster', 'build-helm.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const path = r.stdout.trim().split('\n').pop();
-  if (r.status !== 0 || !path) throw new Error(`test/cluster/build-helm.sh failed (exit ${r.status})`);
-  return path;
-}
 
 function writeChart(dir: string): void {
   mkdirSync(join(dir, 'templates'), { recursive: true });
@@ -49,7 +41,7 @@ function writeChart(dir: string): void {
 
 const cluster = useCluster({
   setup: async (c) => {
-    helmBin = ensureHelm();
+    helmBin = helmBinary();
     writeChart(chartDir);
     await c.kubectl(['create', 'namespace', ns]);
     stack = await realStack(c.kubeconfig);
@@ -163,6 +155,13 @@ test('the namespace\'s "Helm Releases" group lists releases from metadata and fo
     // The cache holds the storage objects' metadata only: the values are read on demand.
     const rel = await readRevision(stack.transport, after.release!.latest);
     assert.deepEqual(rel.config, { greeting: 'live' });
+    // Expanded, the release lists the objects of its manifest as live tree rows.
+    assert.equal(after.collapsible, true);
+    const objects = await model.children(after);
+    const settings = objects.find((n) => n.type === 'object' && n.label === 'shop-settings');
+    assert.ok(settings, `the release's ConfigMap under it: ${objects.map((n) => n.label).join(', ')}`);
+    assert.equal(settings.resource?.kind, 'ConfigMap');
+    assert.equal(settings.object?.metadata.namespace, ns);
   } finally {
     model.dispose();
   }

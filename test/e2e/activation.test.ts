@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './harness/test';
 import { openWorkbench, type WorkbenchSession } from './harness/session';
 import { waitFor } from './harness/wait';
 

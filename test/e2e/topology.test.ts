@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './harness/test';
 import { promisify } from 'node:util';
 import type { Frame } from 'playwright-core';
 import { openWorkbench, type WorkbenchSession } from './harness/session';

@@ -6,7 +6,8 @@
 // answered: no timers, so a busy machine cannot space them out) and its rendered row must follow
 // along meanwhile.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './harness/test';
 import { attachCluster, type Cluster } from '../cluster/cluster.harness';
 import { startRowClock } from './harness/rowClock';
 import { openWorkbench, type WorkbenchSession } from './harness/session';

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { dump, load } from 'js-yaml';
@@ -18,6 +18,7 @@ import { type CodeServerHandle, startCodeServer } from './harness/codeServer';
 import { repoRoot, manifest } from './harness/paths';
 import { waitFor } from './harness/wait';
 import { Workbench } from './harness/workbench';
+import { test, watchSession } from './harness/test';
 
 const run = promisify(execFile);
 const clusterDir = process.env.KUBE_ATLAS_CLUSTER_DIR;
@@ -56,6 +57,7 @@ before(async () => {
   const { page } = await newPage(browser);
   await page.goto(cs.workbenchUrl());
   wb = new Workbench(page);
+  watchSession({ wb, server: cs });
   await wb.waitReady();
 });
 
@@ -239,4 +241,42 @@ test('Helm Releases: a release appears under its namespace without a click, and 
   assert.match(text, /User-Supplied Values of release .*\/e2e-shop, revision 1 \(shop-0\.1\.0, app 1\.0, deployed\)/);
   assert.match(text, /tag: '?2\.0'?/);
   await wb.screenshot('06-helm-values');
+});
+
+test('Events: the scheduler\'s warning for a new pod appears under its namespace without a click, and the row reveals the pod', async () => {
+  await wb.openView('Kube Atlas');
+  await wb.collapse(VIEW, 'Helm Releases', 3);
+  await wb.expandUnder(VIEW, { label: ns, level: 2 }, 'Events');
+  await kubectl(['-n', ns, 'run', 'e2e-nowhere', '--image=registry.invalid/app:1', '--overrides={"apiVersion":"v1","spec":{"nodeSelector":{"disktype":"none-such"}}}']);
+  const row = await waitFor(async () => (await wb.treeItems(VIEW)).find((r) => r.level === 4 && r.label === 'FailedScheduling' && r.description.startsWith('Pod/e2e-nowhere · ')), { what: 'the FailedScheduling row under Events', timeoutMs: 60_000 });
+  assert.match(row.description, /didn't match Pod's node affinity\/selector/);
+  await waitFor(async () => /^\d+ warnings?$/.test((await wb.treeItems(VIEW)).find((r) => r.level === 3 && r.label === 'Events')?.description ?? ''), { what: 'the Events group counting warnings' });
+  await wb.screenshot('10-events-group');
+  await wb.clickItem(VIEW, 'FailedScheduling', 4);
+  // The click reveals the pod's own row (Workloads → Pods → e2e-nowhere) and selects it.
+  const selected = wb.page.locator('.part.sidebar .monaco-list-row[aria-selected="true"]', { has: wb.page.locator('.label-name', { hasText: 'e2e-nowhere' }) });
+  await selected.first().waitFor({ state: 'visible', timeout: 20_000 });
+  assert.equal(await selected.first().getAttribute('aria-level'), '5');
+  await wb.screenshot('11-events-reveal');
+});
+
+test('Overview: the context\'s row counts what kubectl counts, and follows a scale without a click', async () => {
+  await wb.openView('Kube Atlas');
+  await wb.expandView('Overview');
+  const count = async (kind: string) => (await kubectl(['get', kind, '-A', '-o', 'name'])).stdout.split('\n').filter(Boolean).length;
+  const pods = () => count('pods');
+  const nodes = await count('nodes');
+  const rowFor = async (n: number) =>
+    waitFor(async () => (await wb.treeItems('Overview')).find((r) => r.level === 1 && r.label === 'kube-atlas-local' && r.description.startsWith(`v1.36`) && r.description.includes(` · ${nodes}/${nodes} nodes ready · ${n} pods`)), { what: `the overview row with ${n} pods`, timeoutMs: 30_000 });
+  // kubectl first, then the row: the row must come to the same count (pods may still be settling).
+  const before = await waitFor(async () => {
+    const n = await pods();
+    return (await rowFor(n).catch(() => undefined)) ? n : undefined;
+  }, { what: 'the overview row equal to kubectl', timeoutMs: 60_000 });
+  await wb.screenshot('12-overview');
+  await kubectl(['-n', ns, 'scale', 'deployment', 'web', '--replicas=4']);
+  await rowFor(before + 1);
+  const nodeRow = await waitFor(async () => (await wb.treeItems('Overview')).find((r) => r.level === 2 && r.label === 'Nodes'), { what: 'the Nodes detail row' });
+  assert.equal(nodeRow.description, `${nodes}/${nodes} ready`);
+  await wb.screenshot('13-overview-live');
 });

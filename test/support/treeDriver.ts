@@ -30,6 +30,12 @@ export class TreeDriver {
     return kids;
   }
 
+  /** Collapses a node (as a click would): it and its expanded descendants are no longer re-read. */
+  collapse(node: BrowseNode): void {
+    for (const [id] of this.expanded) if (id === node.id || id.startsWith(`${node.id}/`)) this.expanded.delete(id);
+    this.model.collapsed(node);
+  }
+
   /** What the tree shows under an expanded node right now (no new request to the model). */
   showing(node: BrowseNode): BrowseNode[] {
     return this.shown.get(node.id) ?? [];

@@ -154,16 +154,19 @@ test('menus: the when-clauses of package.json show each action only with its cap
   assert.deepEqual(shown(scaleOnly).sort(), ['kubeAtlas.rolloutStatus', 'kubeAtlas.scale']);
   // A pod: edit (it needs patch, like every change to an object), delete and logs; logs only with `get pods/log`.
   const pa = actionsFor(pods);
-  assert.deepEqual(pa, ['delete', 'patch', 'logs', 'exec']);
+  assert.deepEqual(pa, ['delete', 'patch', 'logs', 'exec', 'debug']);
+  assert.deepEqual(actionQuery('debug', pods, 'shop'), { verb: 'patch', group: '', resource: 'pods', subresource: 'ephemeralcontainers', namespace: 'shop' });
   assert.deepEqual(actionQuery('logs', pods, 'shop'), { verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: 'shop' });
   assert.deepEqual(actionQuery('exec', pods, 'team-a'), { verb: 'create', group: '', resource: 'pods', subresource: 'exec', namespace: 'team-a' });
   const podMenu = (allowed: boolean[]) => shown(objectContextValue(pods, { metadata: { name: 'p' } }, accessMarkers(pa, allowed.map((a) => ({ allowed: a }))))).sort();
-  assert.deepEqual(podMenu([true, true, true, true]), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.openShell', 'kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
-  assert.deepEqual(podMenu([true, true, false, true]), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.openShell']);
-  assert.deepEqual(podMenu([true, false, true, true]), ['kubeAtlas.delete', 'kubeAtlas.openShell', 'kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
+  assert.deepEqual(podMenu([true, true, true, true, true]), ['kubeAtlas.debugPod', 'kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.openShell', 'kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
+  assert.deepEqual(podMenu([true, true, false, true, false]), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.openShell']);
+  assert.deepEqual(podMenu([true, false, true, true, false]), ['kubeAtlas.delete', 'kubeAtlas.openShell', 'kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
   // Exec denied: no Open Shell on the pod nor on its containers (they carry the pod's markers).
-  assert.deepEqual(podMenu([true, true, true, false]), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
-  const noExec = accessMarkers(pa, [{ allowed: true }, { allowed: true }, { allowed: true }, { allowed: false }]) ?? '';
+  assert.deepEqual(podMenu([true, true, true, false, false]), ['kubeAtlas.delete', 'kubeAtlas.editObject', 'kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
+  // Debug needs patch pods/ephemeralcontainers, nothing else.
+  assert.deepEqual(podMenu([false, false, false, false, true]), ['kubeAtlas.debugPod']);
+  const noExec = accessMarkers(pa, [{ allowed: true }, { allowed: true }, { allowed: true }, { allowed: false }, { allowed: false }]) ?? '';
   assert.deepEqual(shown(`kubeAtlas.container:exec:logs${noExec}`).sort(), ['kubeAtlas.showLogs', 'kubeAtlas.showLogsWithOptions']);
   assert.deepEqual(shown('kubeAtlas.container:exec:logs:can-delete:can-patch:can-exec'), ['kubeAtlas.openShell']);
   assert.deepEqual(shown('kubeAtlas.container:init:logs:can-exec'), [], 'no shell in an init container');

@@ -45,8 +45,9 @@ describe('the extension bundle is split so activation loads only what it needs',
     assert.doesNotMatch(text, /class KubeConfig\b/);
     assert.doesNotMatch(text, /class WebSocketServer\b/);
     // A tripwire for either of them coming back whole (undici alone is ~1.1 MB unminified): the
-    // bundle's own size grows with features, and its load time is what the bench measures.
-    assert.ok(text.length < 800_000, `dist/extension.js is ${text.length} bytes`);
+    // bundle's own size grows with features (800 KB with resource usage, this test build being
+    // unminified), and its load time is what the bench measures.
+    assert.ok(text.length < 900_000, `dist/extension.js is ${text.length} bytes`);
   });
 
   it('dist/clientNode.js loads on its own, shares dist/undici.js, and computes an auth-provider header', async () => {

@@ -122,3 +122,33 @@ test('tree rows: one per release from Secrets and ConfigMaps, status as severity
     ['web', 'revision 1 · failed', 'error', 'Secret'],
   ]);
 });
+
+test('a release\'s objects from its manifest: kind, name, namespace and Source comment per document, a broken document skipped', async () => {
+  const { releaseObjects } = await import('../../src/kube/helm/releaseObjects');
+  const manifest = [
+    '---',
+    '# Source: shop/templates/configmap.yaml',
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: shop-settings',
+    '---',
+    '# Source: shop/templates/role.yaml',
+    'apiVersion: rbac.authorization.k8s.io/v1',
+    'kind: ClusterRole',
+    'metadata: {name: shop-reader}',
+    '---',
+    'kind: [broken',
+    '---',
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata: {name: web, namespace: other}',
+    '',
+  ].join('\n');
+  assert.deepEqual(releaseObjects(manifest), [
+    { apiVersion: 'v1', kind: 'ConfigMap', name: 'shop-settings', source: 'shop/templates/configmap.yaml' },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'shop-reader', source: 'shop/templates/role.yaml' },
+    { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'other' },
+  ]);
+  assert.deepEqual(releaseObjects(undefined), []);
+});

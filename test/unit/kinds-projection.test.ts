@@ -82,7 +82,10 @@ test('a projected pod keeps what later features need and drops the rest', () => 
   const kept = projectPod(full, new InternPool()) as KubeObject & { spec: Record<string, unknown>; status: Record<string, unknown> };
   assert.deepEqual(Object.keys(kept.metadata).sort(), ['creationTimestamp', 'labels', 'name', 'namespace', 'ownerReferences', 'resourceVersion', 'uid']);
   assert.deepEqual(kept.metadata.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9f8c6b5d', uid: 'rs-uid-1', controller: true }]);
-  assert.deepEqual(kept.spec, { nodeName: 'worker-3', restartPolicy: 'Always', containers: [{ name: 'app', image: 'registry.example.com/shop/web:1.4.2', resources: { limits: { memory: '256Mi' } } }, { name: 'sidecar', image: 'registry.example.com/proxy:2.0' }] });
+  assert.deepEqual(kept.spec, { nodeName: 'worker-3', restartPolicy: 'Always', containers: [{ name: 'app', image: 'registry.example.com/shop/web:1.4.2', resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } } }, { name: 'sidecar', image: 'registry.example.com/proxy:2.0' }] });
+  // CPU and memory requests and limits only (usage is shown beside them): other resources are dropped.
+  const withStorage = projectPod({ ...full, spec: { containers: [{ name: 'x', resources: { requests: { cpu: '1', 'ephemeral-storage': '1Gi' }, limits: { 'nvidia.com/gpu': '1' } } }] } }, NO_POOL);
+  assert.deepEqual((withStorage.spec as { containers: unknown[] }).containers, [{ name: 'x', image: undefined, resources: { requests: { cpu: '1' } } }]);
   assert.equal(kept.status.podIP, '10.244.3.17');
   const cs = (kept.status.containerStatuses as { restartCount: number; state: unknown; lastState: unknown }[])[0]!;
   assert.equal(cs.restartCount, 7);

@@ -5,11 +5,14 @@
 // reconnected), and answers expire after a few minutes, since RBAC can change on the server.
 //
 // This is the core API every view uses: the tree (menus), actions (a direct call that is not
-// allowed says what is missing) and, later, diagnosis.
+// allowed says what is missing), diagnosis (may I read events?) and "What can I do here?" (the
+// SelfSubjectRulesReview answers in `rules`, cached and dropped the same way).
 import { KubeApiError, type KubeTransport } from '../transport/types';
 import { Emitter } from '../util/emitter';
 import { type AccessDecision, type AccessQuery, queryKey, type UserInfo } from './accessTypes';
 import { describeUser, forbiddenHint, forbiddenMessage } from './explainAccess';
+import { RulesCache } from './rulesCache';
+import { fetchRules } from './rulesReview';
 
 export interface AccessReviewerOptions {
   /** How long an answer is trusted. Default 5 min. */
@@ -47,6 +50,8 @@ export class AccessReviewer {
   private readonly owned: { dispose(): void }[] = [];
   /** Fires a context's name when answers for it arrived or were dropped. */
   readonly onDidChange = this.changed.event;
+  /** SelfSubjectRulesReview answers per (context, namespace), dropped with the context's other answers. */
+  readonly rules: RulesCache;
   private readonly ttlMs: number;
   private readonly failureTtlMs: number;
   private readonly concurrency: number;
@@ -60,6 +65,14 @@ export class AccessReviewer {
     this.failureTtlMs = opts.failureTtlMs ?? 30_000;
     this.concurrency = Math.max(1, opts.concurrency ?? 4);
     this.now = opts.now ?? Date.now;
+    this.rules = new RulesCache(
+      (context, namespace) => {
+        const transport = this.target.transport(context);
+        return transport ? fetchRules(transport, namespace) : Promise.reject(new Error(`context "${context}" is not in the kubeconfig`));
+      },
+      this.ttlMs,
+      this.now,
+    );
   }
 
   /** The cached answer if there is one and it is fresh; never asks. */
@@ -137,6 +150,7 @@ export class AccessReviewer {
     const prefix = JSON.stringify([context]).slice(0, -1);
     for (const key of [...this.entries.keys()]) if (key.startsWith(`${prefix},`)) this.entries.delete(key);
     this.users.delete(context);
+    this.rules.invalidate(context);
     this.changed.fire(context);
   }
 
@@ -149,6 +163,7 @@ export class AccessReviewer {
     for (const d of this.owned.splice(0)) d.dispose();
     this.entries.clear();
     this.users.clear();
+    this.rules.clear();
     this.changed.dispose();
   }
 

@@ -15,8 +15,10 @@ import type { AccessDecision, AccessQuery } from './accessTypes';
  * - exec: open a shell or run a command in a pod's container (`create pods/exec`, what kubectl's
  *   exec always needed; container rows carry their pod's markers), or in a workload's pods
  * - logs: read the logs of its pods (`get pods/log`): a pod's own, or a workload's pods'
+ * - debug: add an ephemeral debug container to a pod (`patch pods/ephemeralcontainers`, what
+ *   `kubectl debug` needs; attaching to it then needs `create pods/attach`, checked when it opens)
  */
-export type ObjectAction = 'delete' | 'patch' | 'scale' | 'history' | 'logs' | 'exec';
+export type ObjectAction = 'delete' | 'patch' | 'scale' | 'history' | 'logs' | 'exec' | 'debug';
 
 const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
@@ -42,6 +44,7 @@ export function actionsFor(type: ResourceType): ObjectAction[] {
   if (hasPodLogs(type)) out.push('logs');
   // Pods (Open Shell) and the workloads whose pods a command can run in (Run Command in Pods…).
   if ((type.kind === 'Pod' && type.group === '' && type.hasExec) || POD_OWNER_KINDS[type.kind] === type.group) out.push('exec');
+  if (type.kind === 'Pod' && type.group === '' && type.hasExec) out.push('debug');
   return out;
 }
 
@@ -57,6 +60,8 @@ export function actionQuery(action: ObjectAction, type: Pick<ResourceType, 'kind
       return { verb: 'patch', group: type.group, resource: type.plural, subresource: 'scale', namespace: ns };
     case 'exec':
       return { verb: 'create', group: '', resource: 'pods', subresource: 'exec', namespace: ns };
+    case 'debug':
+      return { verb: 'patch', group: '', resource: 'pods', subresource: 'ephemeralcontainers', namespace: ns };
     case 'history':
       return { verb: 'list', group: 'apps', resource: type.kind === 'Deployment' ? 'replicasets' : 'controllerrevisions', namespace: ns };
     case 'logs':

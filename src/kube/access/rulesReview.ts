@@ -71,8 +71,9 @@ export interface AccessCheck {
   allowed: boolean | undefined;
 }
 
-export function renderRules(context: string, namespace: string, who: string, st: RulesStatus, checks: readonly AccessCheck[]): string {
-  const out = [`# What can I do here?`, '', `Context \`${context}\`, namespace \`${namespace}\`, as ${who}.`, ''];
+/** `answeredAt`: when the server answered (the answer is cached a few minutes; reconnecting the context asks again). */
+export function renderRules(context: string, namespace: string, who: string, st: RulesStatus, checks: readonly AccessCheck[], answeredAt?: string): string {
+  const out = [`# What can I do here?`, '', `Context \`${context}\`, namespace \`${namespace}\`, as ${who}.${answeredAt ? ` Server's answer of ${answeredAt}.` : ''}`, ''];
   if (st.incomplete) out.push(`> The server's answer is incomplete${st.evaluationError ? ` (${st.evaluationError})` : ''}: an authorizer besides RBAC (webhook) may allow more. Specific checks below ask it directly.`, '');
   out.push('| Resources | Non-Resource URLs | Resource Names | Verbs |', '| --- | --- | --- | --- |');
   for (const r of rulesTable(st)) out.push(`| ${cell(r.resource)} | ${cell(r.nonResourceURL ? `[${r.nonResourceURL}]` : '[]')} | ${cell(`[${r.resourceName}]`)} | ${cell(`[${r.verbs.join(' ')}]`)} |`);

@@ -35,6 +35,11 @@ export interface ExecOptions extends ExecTarget {
   size?: { columns: number; rows: number };
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * Attach to the container's own process (`kubectl attach`, what `kubectl debug -it` does) instead
+   * of starting `command`: same channel protocol, the `attach` subresource.
+   */
+  attach?: boolean;
 }
 
 export type ExecEnd =
@@ -58,8 +63,8 @@ export class ExecSession {
    * server refuses (forbidden, pod or container not found, pod not running).
    */
   static async open(opener: ChannelOpener, opts: ExecOptions, output: OutputListener): Promise<ExecSession> {
-    const path = `/api/v1/namespaces/${encodeURIComponent(opts.namespace)}/pods/${encodeURIComponent(opts.pod)}/exec`;
-    const query = execQuery({ command: opts.command, container: opts.container, stdin: opts.stdin, stdout: true, stderr: true, tty: opts.tty });
+    const path = `/api/v1/namespaces/${encodeURIComponent(opts.namespace)}/pods/${encodeURIComponent(opts.pod)}/${opts.attach ? 'attach' : 'exec'}`;
+    const query = execQuery({ command: opts.attach ? [] : opts.command, container: opts.container, stdin: opts.stdin, stdout: true, stderr: true, tty: opts.tty });
     let socket: ChannelSocket;
     try {
       socket = await opener.openChannel({ path, query, protocols: EXEC_PROTOCOLS, signal: opts.signal, timeoutMs: opts.timeoutMs });

@@ -16,11 +16,15 @@ import type { SharedWatch } from '../watch/sharedWatch';
 import { visibleNamespaces } from '../watch/scopeFallback';
 import { type Acquired, type LeasedWatch, ViewLeases } from '../watch/viewLeases';
 import { KindListings, compareNames, tracksAttention } from './kindListings';
-import { applyObject, makeContainerNodes, makeKindNode, makeMessageNode, makeObjectNode } from './nodeFactory';
+import { applyObject, kindTooltip, makeContainerNodes, makeKindNode, makeMessageNode, makeObjectNode } from './nodeFactory';
 import { type BrowseNode, ids } from './nodes';
 import { namespaceNode, contextNode, groupNode, clusterFolderNode, chunk } from './structureNodes';
 import { TreeDiagnosis } from './treeDiagnosis';
-import { HELM_GROUP, helmGroupNode, isHelmRecord, releaseNode, releasesIn } from './helmNodes';
+import { eventsGroup } from './eventNodes';
+import { helmGroup } from './helmNodes';
+import type { GroupDeps, NamespaceGroup } from './namespaceGroups';
+import { TreeUsage } from './treeUsage';
+import type { MetricsChange, MetricsHub } from '../metrics';
 
 export interface BrowseState {
   /** The context the extension treats as current (its own choice, never written to kubeconfig). */
@@ -40,6 +44,8 @@ export interface BrowseOptions {
   now?: () => number;
   /** Marks object rows with the actions the user may do (menus hide the others). */
   access?: AccessMarkerSource;
+  /** CPU and memory for pod and node rows, polled while a Pods/Nodes kind or a workload is expanded. */
+  metrics?: MetricsHub;
 }
 
 export class BrowseModel {
@@ -58,6 +64,8 @@ export class BrowseModel {
   private readonly disposables: Disposable[] = [];
   /** Root causes for unhealthy rows (pods from their events, workloads from their pods). */
   readonly diagnosis: TreeDiagnosis;
+  /** Resource usage shown on pod and node rows while their scope is expanded. */
+  readonly usage: TreeUsage;
 
   constructor(
     private readonly clusters: ClusterManager,
@@ -74,6 +82,9 @@ export class BrowseModel {
       },
     });
     this.diagnosis = new TreeDiagnosis(this.leases, clusters.hub, (c) => this.registry(c), () => this.now());
+    this.usage = new TreeUsage(opts.metrics);
+    const usageSub = this.usage.onDidChange((c) => this.onUsage(c));
+    if (usageSub) this.disposables.push(usageSub);
     this.disposables.push(
       clusters.onDidChangeContexts(() => this.refreshAll()),
       clusters.onDidChangeSession((s) => {
@@ -156,10 +167,17 @@ export class BrowseModel {
     return kids;
   }
 
+  /** The tree view was hidden or shown: resource usage is polled only while it is visible. */
+  setVisible(visible: boolean): void {
+    this.usage.setVisible(visible);
+  }
+
   /** The user collapsed a node: stop watching what only its subtree needed. */
   collapsed(node: BrowseNode): void {
     const prefix = `${node.id}/`;
-    this.leases.release((h) => h === node.id || h.startsWith(prefix));
+    const mine = (h: string) => h === node.id || h.startsWith(prefix);
+    this.leases.release(mine);
+    this.usage.release(mine);
   }
 
   /** Walks to an object's node, expanding what is needed (for reveal). */
@@ -216,8 +234,12 @@ export class BrowseModel {
         return this.chunkChildren(node);
       case 'object':
         return this.objectChildren(node);
-      default:
-        return [];
+      default: {
+        // Rows a namespace group made (a Helm release) may have children of their own.
+        const g = NAMESPACE_GROUPS.find((x) => x.rowTypes?.includes(node.type));
+        const reg = g?.rowChildren ? await this.connectedRegistry(node.context) : undefined;
+        return reg && g?.rowChildren ? (await g.rowChildren(node, reg, this.groupDeps())).map((n) => this.keep(n, node)) : [];
+      }
     }
   }
 
@@ -270,36 +292,35 @@ export class BrowseModel {
     const reg = await this.connectedRegistry(node.context);
     if (!reg) return [];
     const groups = TREE_GROUP_ORDER.filter((g) => reg.inGroup(g, true).length > 0).map((g) => this.keep(groupNode(node, g), node));
-    // Helm keeps releases in Secrets (or ConfigMaps): the group needs only their metadata watch.
-    if (reg.get('secrets')) groups.push(this.keep(helmGroupNode(node), node));
+    for (const g of NAMESPACE_GROUPS) if (g.offered(reg)) groups.push(this.keep(g.node(node), node));
     return groups;
   }
 
-  /** Releases of the namespace from the metadata of its Secrets and ConfigMaps (Helm's two drivers). */
-  private async helmChildren(node: BrowseNode): Promise<BrowseNode[]> {
-    const reg = await this.connectedRegistry(node.context);
-    const secrets = reg?.get('secrets');
-    if (!reg || !secrets) return [];
-    const configMaps = reg.get('configmaps');
-    const [s, c] = await Promise.all([this.acquire(node, node.context, secrets, node.namespace), configMaps ? this.acquire(node, node.context, configMaps, node.namespace) : undefined]);
-    if (!('watch' in s)) {
-      const forbidden = 'forbidden' in s;
-      return [this.keep(makeMessageNode(node, forbidden ? 'forbidden' : 'error', forbidden ? 'Forbidden: cannot list secrets' : 'Cannot list secrets', `${s.message}\nHelm keeps its releases in Secrets: listing them (metadata only) is needed to show releases.`), node)];
-    }
-    const objects = (a: Acquired | undefined) => (a && 'watch' in a ? this.listings.objects(a.watch, node.namespace, a.namespaced) : []);
-    const releases = releasesIn(objects(s), objects(c));
-    if (!releases.length) return [this.keep(makeMessageNode(node, 'info', 'No Helm releases', `No Helm release records (owner=helm) in namespace ${node.namespace}.`, 'none'), node)];
-    return releases.map((r) => this.keep(releaseNode(node, r), node));
+  /** What a namespace group (Helm Releases, Events) reads through: this model's leases. */
+  private groupDeps(): GroupDeps {
+    return {
+      acquire: (holder, type, namespace) => this.acquire(holder, holder.context, type, namespace ?? holder.namespace),
+      objectNode: (id, parent, type, obj) => this.objectNode(id, parent, type, obj, this.now()),
+      transport: (context) => this.clusters.session(context)?.transport,
+      objects: (a, namespace) => (a && 'watch' in a ? this.listings.objects(a.watch, namespace, a.namespaced) : []),
+      serving: (context, type, namespace) => {
+        const s = this.leases.serving(context, type, namespace);
+        return s ? this.listings.objects(s.watch, namespace, s.namespaced) : undefined;
+      },
+      pageSize: this.pageSize,
+      now: () => this.now(),
+    };
   }
 
   private async groupChildren(node: BrowseNode): Promise<BrowseNode[]> {
     const reg = await this.connectedRegistry(node.context);
     if (!reg || !node.group) return [];
-    if (node.group === HELM_GROUP) return this.helmChildren(node);
+    const extra = NAMESPACE_GROUPS.find((g) => g.name === node.group);
+    if (extra) return (await extra.children(node, reg, this.groupDeps())).map((n) => this.keep(n, node));
     const clusterLevel = node.group === 'Cluster';
     const types = clusterLevel
       ? CLUSTER_LEVEL_GROUPS.flatMap((g) => reg.inGroup(g, false)).filter((t) => t.kind !== 'Node' && t.kind !== 'Namespace')
-      : reg.inGroup(node.group, true);
+      : reg.inGroup(node.group as TreeGroup, true); // the namespace groups returned above
     const kindNodes = types.map((t) => this.keep(makeKindNode(node, t, node.namespace), node));
     // Counts for built-in kinds come from watching them; custom resources are watched only once
     // their own node is opened (a cluster can have hundreds of CRDs).
@@ -327,6 +348,7 @@ export class BrowseModel {
     }
     const { watch, namespaced } = acquired;
     if (type.kind === 'Pod') await this.acquireEvents(node, node.namespace);
+    this.usage.hold(node);
     const total = this.listings.count(watch, node.namespace, namespaced);
     if (total > this.pageSize) return this.chunkNodes(node, total, (i) => this.listings.nameAt(watch, node.namespace, namespaced, i));
     const now = this.now();
@@ -358,7 +380,7 @@ export class BrowseModel {
   private async objectChildren(node: BrowseNode): Promise<BrowseNode[]> {
     const obj = node.object!;
     const kind = node.resource!.kind;
-    if (kind === 'Pod') return makeContainerNodes(node, obj).map((c) => this.keep(c, node));
+    if (kind === 'Pod') return makeContainerNodes(node, obj, this.usage.podUsage(node.context, obj)).map((c) => this.keep(c, node));
     const reg = await this.connectedRegistry(node.context);
     const pods = reg?.get('pods');
     if (!reg || !pods || !obj.metadata.uid) return [];
@@ -385,6 +407,7 @@ export class BrowseModel {
       return [this.keep(makeMessageNode(node, 'forbidden' in a ? 'forbidden' : 'error', `Pods: ${a.message}`, ''), node)];
     }
     const owned = ownerUids.flatMap((u) => a.watch.store.byIndex('owner', u)).sort(byName);
+    this.usage.hold(node);
     const shown = owned.slice(0, this.pageSize).map((p) => this.objectNode(ids.child(node.id, 'pod', p.metadata.name ?? ''), node, pods, p, now));
     if (owned.length > this.pageSize) {
       const more = this.keep(makeMessageNode(node, 'info', `${owned.length - this.pageSize} more pods`, 'Open the Pods kind in this namespace to see them all.', 'more'), node);
@@ -416,7 +439,9 @@ export class BrowseModel {
     const count = this.listings.count(watch, node.namespace, namespaced);
     const bad = tracksAttention(type.kind, type.group) ? this.listings.attention(watch, node.namespace, namespaced, type.kind) : 0;
     const st = watch.status;
-    node.description = `${count}${bad ? ` · ${bad} need attention` : ''}${!st.synced ? ' · loading' : st.phase === 'backoff' ? ' · reconnecting' : ''}`;
+    const note = this.usage.kindNote(node);
+    node.description = `${count}${bad ? ` · ${bad} need attention` : ''}${!st.synced ? ' · loading' : st.phase === 'backoff' ? ' · reconnecting' : ''}${note?.short ? ` · ${note.short}` : ''}`;
+    node.tooltip = [kindTooltip(type), note?.line].filter(Boolean).join('\n');
     node.severity = bad ? 'warning' : undefined;
     node.icon = bad ? 'warning' : 'symbol-class';
   }
@@ -434,7 +459,17 @@ export class BrowseModel {
       }
       return existing;
     }
-    const n = makeObjectNode(id, parent, type, obj, now, this.accessMarkers(type, { context: parent.context, namespace: obj.metadata.namespace }), this.diagnosis.causeFor(parent.context, type, obj));
+    const n = makeObjectNode(
+      id,
+      parent,
+      type,
+      obj,
+      now,
+      this.accessMarkers(type, { context: parent.context, namespace: obj.metadata.namespace }),
+      this.diagnosis.causeFor(parent.context, type, obj),
+      this.diagnosis.recentEvents(parent.context, obj),
+      this.usage.rowUsage(parent.context, type, obj),
+    );
     this.nodes.set(id, n);
     this.indexUid(n);
     return n;
@@ -515,7 +550,27 @@ export class BrowseModel {
 
   /** Renders an object row with its root cause (if it has one). */
   private render(n: BrowseNode, type: ResourceType, obj: KubeObject, now: number): void {
-    applyObject(n, type, obj, now, this.diagnosis.causeFor(n.context, type, obj));
+    applyObject(n, type, obj, now, this.diagnosis.causeFor(n.context, type, obj), this.diagnosis.recentEvents(n.context, obj), this.usage.rowUsage(n.context, type, obj));
+  }
+
+  /**
+   * New figures (or the metrics API came or went): re-render the rows they are about and announce
+   * only those whose text changed, so a poll that brings the same figures refreshes nothing.
+   * Pod rows list each container's figures in their tooltip, so an expanded pod's container rows
+   * (re-read with it) change only when its own text does.
+   */
+  private onUsage(change: MetricsChange): void {
+    const now = this.now();
+    for (const n of this.nodes.values()) {
+      if (!change.scope && n.type === 'kind' && n.context === change.context && (n.resource?.kind === 'Pod' || n.resource?.kind === 'Node')) {
+        this.markKind(n.id);
+        continue;
+      }
+      if (!this.usage.touches(n, change) || !n.resource || !n.object) continue;
+      const before = `${n.description}\n${n.tooltip}`;
+      this.render(n, n.resource, n.object, now);
+      if (`${n.description}\n${n.tooltip}` !== before) this.markChanged(n);
+    }
   }
 
   /**
@@ -541,6 +596,24 @@ export class BrowseModel {
         this.render(n, n.resource, n.object, now);
         this.markChanged(n);
         this.rerenderOwners(n.object);
+      }
+    }
+  }
+
+  /** Namespace groups (Helm Releases, Events) this change set re-renders, re-described first. */
+  private markNamespaceGroups(ctx: string, type: ResourceType, cs: ChangeSet): void {
+    for (const g of NAMESPACE_GROUPS) {
+      const affected = g.affected(type, cs);
+      if (!affected) continue;
+      const suffix = `/g/${encodeURIComponent(g.name)}`;
+      const prefix = `${ids.context(ctx)}/`;
+      const groupIds = affected === 'all' ? [...this.nodes.keys()].filter((id) => id.endsWith(suffix) && id.startsWith(prefix)) : [...affected].map((ns) => ids.group(ctx, ns, g.name));
+      const reg = this.registry(ctx);
+      for (const id of groupIds) {
+        const n = this.nodes.get(id);
+        if (!n) continue;
+        if (reg) g.describe?.(n, reg, this.groupDeps());
+        this.markChanged(n);
       }
     }
   }
@@ -573,12 +646,13 @@ export class BrowseModel {
   private onChangeSet(view: LeasedWatch, cs: ChangeSet): void {
     const ctx = view.context;
     const type = view.type;
+    this.listings.apply(view.watch, cs, type.kind);
+    this.markNamespaceGroups(ctx, type, cs);
     if (type.kind === 'Event') {
       this.onEvents(cs);
       return;
     }
     if (type.kind === 'Pod') for (const o of cs.deleted) this.diagnosis.pods.forget(o.metadata.uid);
-    this.listings.apply(view.watch, cs, type.kind);
     const rid = resourceId(type);
     const touched = new Set<string | undefined>();
     for (const o of cs.added) touched.add(o.metadata.namespace);
@@ -591,13 +665,6 @@ export class BrowseModel {
       if (touched.size || cs.relisted || cs.updated.length) this.markKind(ids.kind(parent, rid));
     } else {
       for (const ns of touched) if (ns) this.markKind(ids.kind(ids.group(ctx, ns, type.treeGroup), rid));
-    }
-    if (rid === 'secrets' || rid === 'configmaps') {
-      // A Helm release record added, changed (status label) or removed: its namespace's group re-renders.
-      const helmNs = new Set<string>();
-      for (const o of [...cs.added, ...cs.deleted, ...cs.updated.map((u) => u.new)]) if (o.metadata.namespace && isHelmRecord(o)) helmNs.add(o.metadata.namespace);
-      for (const ns of helmNs) this.markId(ids.group(ctx, ns, HELM_GROUP));
-      if (cs.relisted) for (const id of this.nodes.keys()) if (id.endsWith(`/g/${encodeURIComponent(HELM_GROUP)}`) && id.startsWith(`${ids.context(ctx)}/`)) this.markId(id);
     }
     const now = this.now();
     // After a relist, objects we already show may arrive as "added": refresh their nodes too.
@@ -712,6 +779,9 @@ export class BrowseModel {
  * node's events, this throttle only one node's.
  */
 export const TREE_REFRESH_WINDOW_MS = 70;
+
+/** Groups under every namespace after the kinds' groups, in this order. */
+const NAMESPACE_GROUPS: readonly NamespaceGroup[] = [helmGroup, eventsGroup];
 
 /** Tree groups whose cluster-scoped kinds go under "Cluster Resources" (Nodes and Namespaces have their own places). */
 const CLUSTER_LEVEL_GROUPS: readonly TreeGroup[] = ['Cluster', 'Storage', 'Access', 'Custom Resources', 'Other'];

@@ -4,6 +4,10 @@
 import { type ReleaseRevisionRef, type ReleaseSummary, revisionRef, summarizeReleases } from '../helm/releaseIndex';
 import type { Severity } from '../kinds/summary';
 import type { KubeObject } from '../kinds/types';
+import { readRevision } from '../helm/releaseReader';
+import { releaseObjects } from '../helm/releaseObjects';
+import { makeMessageNode } from './nodeFactory';
+import { type NamespaceGroup, namespacesOf } from './namespaceGroups';
 import { type BrowseNode, ids } from './nodes';
 import { groupNode } from './structureNodes';
 
@@ -63,6 +67,59 @@ export function releaseNode(group: BrowseNode, r: ReleaseSummary): BrowseNode {
     severity: STATUS_SEVERITY[latest.status] ?? 'warning',
     icon: 'package',
     contextValue: 'kubeAtlas.helmRelease',
-    collapsible: false,
+    // Expanding shows the objects the release made (from its manifest), as live tree rows.
+    collapsible: true,
   };
 }
+
+/** The group in a namespace: offered where Secrets are served (Helm's default driver). */
+export const helmGroup: NamespaceGroup = {
+  name: HELM_GROUP,
+  offered: (reg) => !!reg.get('secrets'),
+  node: helmGroupNode,
+  async children(group, reg, deps) {
+    const secrets = reg.get('secrets');
+    if (!secrets) return [];
+    const configMaps = reg.get('configmaps');
+    const [s, c] = await Promise.all([deps.acquire(group, secrets), configMaps ? deps.acquire(group, configMaps) : undefined]);
+    if (!('watch' in s)) {
+      const forbidden = 'forbidden' in s;
+      return [makeMessageNode(group, forbidden ? 'forbidden' : 'error', forbidden ? 'Forbidden: cannot list secrets' : 'Cannot list secrets', `${s.message}\nHelm keeps its releases in Secrets: listing them (metadata only) is needed to show releases.`)];
+    }
+    const releases = releasesIn(deps.objects(s, group.namespace), deps.objects(c, group.namespace));
+    if (!releases.length) return [makeMessageNode(group, 'info', 'No Helm releases', `No Helm release records (owner=helm) in namespace ${group.namespace}.`, 'none')];
+    return releases.map((r) => releaseNode(group, r));
+  },
+  rowTypes: ['release'],
+  async rowChildren(row, reg, deps) {
+    const t = deps.transport(row.context);
+    if (row.type !== 'release' || !row.release || !t) return [];
+    let manifest: string | undefined;
+    try {
+      manifest = (await readRevision(t, row.release.latest)).manifest;
+    } catch (e) {
+      return [makeMessageNode(row, 'error', 'Cannot read the release record', e instanceof Error ? e.message : String(e))];
+    }
+    const out: BrowseNode[] = [];
+    for (const [i, o] of releaseObjects(manifest).entries()) {
+      const type = reg.resolve(o.kind, o.apiVersion);
+      const ns = type?.namespaced ? (o.namespace ?? row.namespace) : undefined;
+      const key = `${o.kind}/${ns ? `${ns}/` : ''}${o.name}`;
+      if (!type) {
+        out.push(makeMessageNode(row, 'info', `${o.kind} ${o.name}`, `${o.apiVersion} ${o.kind} is not served by this cluster now.`, `obj-${i}`));
+        continue;
+      }
+      const a = await deps.acquire(row, type, ns);
+      const obj = 'watch' in a ? deps.objects(a, ns).find((x) => x.metadata.name === o.name) : undefined;
+      if (obj) out.push(deps.objectNode(ids.child(row.id, 'obj', key), row, type, obj));
+      else out.push(makeMessageNode(row, 'watch' in a ? 'info' : 'forbidden', `${o.kind} ${o.name}`, 'watch' in a ? `In the release's manifest${o.source ? ` (${o.source})` : ''}, but not in the cluster now.` : a.message, `obj-${i}`));
+    }
+    if (!out.length) out.push(makeMessageNode(row, 'info', 'No objects in the manifest', 'The release rendered no Kubernetes objects.', 'none'));
+    return out;
+  },
+  affected(type, cs) {
+    // A release record added, changed (status label) or removed: its namespace's group re-renders.
+    if (type.kind !== 'Secret' && type.kind !== 'ConfigMap') return undefined;
+    return cs.relisted ? 'all' : namespacesOf(cs, isHelmRecord);
+  },
+};

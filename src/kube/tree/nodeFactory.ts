@@ -5,7 +5,9 @@ import { resourceId } from '../kinds/resourceType';
 import { formatAge, summarize } from '../kinds/summary';
 import { containerStateText, type ContainerStatus } from '../kinds/summary/podSummary';
 import type { KubeObject } from '../kinds/types';
-import type { Diagnosis } from '../diagnosis/types';
+import type { Diagnosis, EventFact } from '../diagnosis/types';
+import type { NodeUsage, PodUsage } from '../metrics/metricsApi';
+import { containerBudget, nodeAllocatable, nodeUsageLines, nodeUsageShort, podBudget, usageLines, usageShort } from '../metrics/usageMath';
 import { causeIcon } from './treeDiagnosis';
 import type { BrowseNode, MessageKind } from './nodes';
 import { ids } from './nodes';
@@ -28,11 +30,40 @@ export function objectContextValue(type: ResourceType, obj?: KubeObject, accessM
   return [`kubeAtlas.object.${type.kind.toLowerCase()}`, ...caps].join(':') + accessMarkers;
 }
 
-/** `cause`: the row's root cause (tree/treeDiagnosis.ts), shown instead of the status word. */
-export function applyObject(node: BrowseNode, type: ResourceType, obj: KubeObject, now: number = Date.now(), cause?: Diagnosis): BrowseNode {
+/** CPU and memory a row shows while its usage is held (kube/metrics): a pod's or a node's. */
+export type RowUsage = { pod: PodUsage } | { node: NodeUsage };
+
+/** The usage suffix and tooltip lines of a pod or node row. */
+function usageText(obj: KubeObject, usage: RowUsage | undefined): { short: string; lines: string[] } {
+  if (!usage) return { short: '', lines: [] };
+  const u = 'pod' in usage ? usage.pod : usage.node;
+  const sampled = u.timestamp ? `Usage sampled ${u.timestamp}${u.window ? ` over ${u.window}` : ''} (metrics.k8s.io)` : '';
+  if ('pod' in usage) {
+    const perContainer = usage.pod.containers.length > 1 ? usage.pod.containers.map((c) => `  ${c.name}: ${usageShort(c)}`) : [];
+    return { short: usageShort(usage.pod), lines: [...usageLines(usage.pod, podBudget(obj)), ...perContainer, sampled] };
+  }
+  const alloc = nodeAllocatable(obj);
+  return { short: nodeUsageShort(usage.node, alloc), lines: [...nodeUsageLines(usage.node, alloc), sampled] };
+}
+
+/**
+ * `cause`: the row's root cause (tree/treeDiagnosis.ts), shown instead of the status word.
+ * `events`: its newest events, listed in the tooltip.
+ * `usage`: CPU and memory (pods and nodes, while shown), appended to the description.
+ */
+export function applyObject(
+  node: BrowseNode,
+  type: ResourceType,
+  obj: KubeObject,
+  now: number = Date.now(),
+  cause?: Diagnosis,
+  events: readonly EventFact[] = [],
+  usage?: RowUsage,
+): BrowseNode {
   const s = summarize(type.kind, obj);
   const age = formatAge(obj.metadata.creationTimestamp, now);
-  const parts = [cause ? cause.summary : s.status, type.kind === 'Pod' && s.ready ? s.ready : '', s.restarts ? `${s.restarts}↻` : '', age].filter(Boolean);
+  const used = usageText(obj, usage);
+  const parts = [cause ? cause.summary : s.status, type.kind === 'Pod' && s.ready ? s.ready : '', s.restarts ? `${s.restarts}↻` : '', age, used.short].filter(Boolean);
   node.object = obj;
   node.contextValue = objectContextValue(type, obj, node.accessMarkers);
   node.label = obj.metadata.name ?? '?';
@@ -48,14 +79,26 @@ export function applyObject(node: BrowseNode, type: ResourceType, obj: KubeObjec
     ...s.details,
     cause ? `Cause: ${cause.detail}` : '',
     cause ? `Next: ${cause.nextStep}` : '',
+    ...used.lines,
     obj.metadata.creationTimestamp ? `Created: ${obj.metadata.creationTimestamp} (${age} ago)` : '',
+    ...(events.length ? ['Recent events:', ...events.map((e) => `  ${e.type ?? 'Normal'} ${e.reason}${e.count > 1 ? ` ×${e.count}` : ''}${e.at ? ` (${formatAge(e.at, now)} ago)` : ''}: ${e.message.replace(/\s+/g, ' ').slice(0, 160)}`)] : []),
   ]
     .filter(Boolean)
     .join('\n');
   return node;
 }
 
-export function makeObjectNode(id: string, parent: BrowseNode, type: ResourceType, obj: KubeObject, now?: number, accessMarkers?: string, cause?: Diagnosis): BrowseNode {
+export function makeObjectNode(
+  id: string,
+  parent: BrowseNode,
+  type: ResourceType,
+  obj: KubeObject,
+  now?: number,
+  accessMarkers?: string,
+  cause?: Diagnosis,
+  events?: readonly EventFact[],
+  usage?: RowUsage,
+): BrowseNode {
   const node: BrowseNode = {
     id,
     type: 'object',
@@ -72,7 +115,7 @@ export function makeObjectNode(id: string, parent: BrowseNode, type: ResourceTyp
     accessMarkers,
     collapsible: OWNER_KINDS.has(type.kind) || type.kind === 'Pod',
   };
-  return applyObject(node, type, obj, now, cause);
+  return applyObject(node, type, obj, now, cause, events, usage);
 }
 
 export function makeKindNode(parent: BrowseNode, type: ResourceType, namespace: string | undefined): BrowseNode {
@@ -85,7 +128,7 @@ export function makeKindNode(parent: BrowseNode, type: ResourceType, namespace: 
     resource: type,
     label: pluralTitle(type),
     description: '',
-    tooltip: `${type.kind} (${resourceId(type)}, ${type.group ? `${type.group}/` : ''}${type.version})`,
+    tooltip: kindTooltip(type),
     severity: undefined,
     icon: 'symbol-class',
     contextValue: `kubeAtlas.kind:${type.kind.toLowerCase()}`,
@@ -112,13 +155,20 @@ export function makeMessageNode(parent: BrowseNode | undefined, kind: MessageKin
   };
 }
 
-export function makeContainerNodes(pod: BrowseNode, obj: KubeObject): BrowseNode[] {
-  const spec = (obj.spec ?? {}) as { containers?: { name: string; image?: string }[]; initContainers?: { name: string; image?: string }[] };
-  const status = (obj.status ?? {}) as { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
-  const make = (c: { name: string; image?: string }, init: boolean): BrowseNode => {
-    const st = (init ? status.initContainerStatuses : status.containerStatuses)?.find((x) => x.name === c.name);
+/** `usage`: the pod's figures (kube/metrics), each container row showing its own beside its requests and limits. */
+export function makeContainerNodes(pod: BrowseNode, obj: KubeObject, usage?: PodUsage): BrowseNode[] {
+  type Spec = { name: string; image?: string; resources?: { requests?: { cpu?: string; memory?: string }; limits?: { cpu?: string; memory?: string } } }[] | undefined;
+  type Kind = 'init' | 'app' | 'ephemeral';
+  const spec = (obj.spec ?? {}) as { containers?: Spec; initContainers?: Spec; ephemeralContainers?: Spec };
+  const status = (obj.status ?? {}) as { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[]; ephemeralContainerStatuses?: ContainerStatus[] };
+  const make = (c: NonNullable<Spec>[number], kind: Kind): BrowseNode => {
+    const init = kind === 'init';
+    const st = (init ? status.initContainerStatuses : kind === 'ephemeral' ? status.ephemeralContainerStatuses : status.containerStatuses)?.find((x) => x.name === c.name);
+    // A restartable init container (sidecar) or a debug container runs beside the app containers and has usage too.
+    const used = usage?.containers.find((u) => u.name === c.name);
     const text = st ? containerStateText(st) : 'Waiting';
-    const sev = !st ? 'progress' : st.state?.running ? (st.ready || init ? 'ok' : 'warning') : st.state?.terminated ? (st.state.terminated.exitCode === 0 ? 'done' : 'error') : 'warning';
+    // An ephemeral container is never "ready" (it has no probes): running is as good as it gets.
+    const sev = !st ? 'progress' : st.state?.running ? (st.ready || kind !== 'app' ? 'ok' : 'warning') : st.state?.terminated ? (st.state.terminated.exitCode === 0 ? 'done' : 'error') : 'warning';
     return {
       id: `${pod.id}/ct/${encodeURIComponent(c.name)}`,
       type: 'container',
@@ -128,17 +178,22 @@ export function makeContainerNodes(pod: BrowseNode, obj: KubeObject): BrowseNode
       containerName: c.name,
       object: obj,
       label: c.name,
-      description: `${init ? 'init · ' : ''}${text}${st?.restartCount ? ` · ${st.restartCount}↻` : ''}`,
-      tooltip: `Container ${c.name}${init ? ' (init)' : ''}\nImage: ${c.image ?? '?'}\nState: ${text}`,
+      description: `${init ? 'init · ' : kind === 'ephemeral' ? 'debug · ' : ''}${text}${st?.restartCount ? ` · ${st.restartCount}↻` : ''}${used ? ` · ${usageShort(used)}` : ''}`,
+      tooltip: [
+        `Container ${c.name}${init ? ' (init)' : kind === 'ephemeral' ? ' (ephemeral debug container)' : ''}`,
+        `Image: ${c.image ?? '?'}`,
+        `State: ${text}`,
+        ...(used ? usageLines(used, containerBudget(c)) : []),
+      ].join('\n'),
       severity: sev,
-      icon: 'package',
+      icon: kind === 'ephemeral' ? 'debug' : 'package',
       // The pod's access markers (`:can-logs`, `:can-exec`…) apply to its containers: the menus read them
       // here too (Open Shell is offered on `container:exec` rows only, never on init containers).
       contextValue: `${init ? 'kubeAtlas.container:init:logs' : 'kubeAtlas.container:exec:logs'}${pod.accessMarkers ?? ''}`,
       collapsible: false,
     };
   };
-  return [...(spec.initContainers ?? []).map((c) => make(c, true)), ...(spec.containers ?? []).map((c) => make(c, false))];
+  return [...(spec.initContainers ?? []).map((c) => make(c, 'init')), ...(spec.containers ?? []).map((c) => make(c, 'app')), ...(spec.ephemeralContainers ?? []).map((c) => make(c, 'ephemeral'))];
 }
 
 export function iconFor(type: ResourceType, severity: string | undefined): string {
@@ -179,6 +234,10 @@ const KIND_ICONS: Readonly<Record<string, string>> = {
   Namespace: 'symbol-namespace',
   Node: 'server',
 };
+
+export function kindTooltip(type: ResourceType): string {
+  return `${type.kind} (${resourceId(type)}, ${type.group ? `${type.group}/` : ''}${type.version})`;
+}
 
 function pluralTitle(t: ResourceType): string {
   // "Deployments", "EndpointSlices", "Widgets": the Kind pluralised reads better than the plural resource.

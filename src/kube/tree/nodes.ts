@@ -6,7 +6,7 @@ import type { Severity } from '../kinds/summary';
 import type { KubeObject } from '../kinds/types';
 import type { Diagnosis } from '../diagnosis/types';
 
-export type NodeType = 'context' | 'namespace' | 'group' | 'kind' | 'chunk' | 'object' | 'container' | 'message' | 'release';
+export type NodeType = 'context' | 'namespace' | 'group' | 'kind' | 'chunk' | 'object' | 'container' | 'message' | 'release' | 'event';
 
 export type MessageKind = 'error' | 'forbidden' | 'info' | 'loading';
 
@@ -16,7 +16,7 @@ export interface BrowseNode {
   parent: BrowseNode | undefined;
   readonly context: string;
   readonly namespace?: string;
-  readonly group?: TreeGroup | 'Cluster' | 'Helm Releases';
+  readonly group?: TreeGroup | 'Cluster' | 'Helm Releases' | 'Events';
   readonly resource?: ResourceType;
   /** Object nodes: the latest cached object (frozen; never mutate). */
   object?: KubeObject;
@@ -26,6 +26,8 @@ export interface BrowseNode {
   messageKind?: MessageKind;
   /** Release nodes: the Helm release, from its storage objects' labels. */
   release?: ReleaseSummary;
+  /** Event nodes: the object the event is about, to reveal on click (resource id as the registry has it). */
+  target?: { resource: string; namespace?: string; name: string };
   label: string;
   description: string;
   tooltip: string;

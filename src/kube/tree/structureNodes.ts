@@ -79,7 +79,7 @@ export function namespaceNode(parent: BrowseNode, name: string, obj: KubeObject 
   };
 }
 
-export function groupNode(parent: BrowseNode, group: TreeGroup | 'Helm Releases'): BrowseNode {
+export function groupNode(parent: BrowseNode, group: TreeGroup | 'Helm Releases' | 'Events'): BrowseNode {
   return {
     id: ids.group(parent.context, parent.namespace ?? '', group),
     type: 'group',

@@ -4,7 +4,7 @@
 // target, asks the access cache, and shows the text. Links in the report open the live YAML view.
 import * as vscode from 'vscode';
 import type { AccessReviewer } from '../../kube/access/accessReviewer';
-import { fetchRules, renderRules, type AccessCheck } from '../../kube/access/rulesReview';
+import { renderRules, type AccessCheck } from '../../kube/access/rulesReview';
 import type { ClusterManager } from '../../kube/clusters/clusterManager';
 import { diagnoseObject } from '../../kube/diagnosis/diagnoseObject';
 import { renderReport } from '../../kube/diagnosis/report';
@@ -85,10 +85,11 @@ export function registerDiagnosisCommands(d: DiagnosisDeps): vscode.Disposable[]
       }
       const namespace = node?.namespace ?? d.selectedNamespace(context) ?? d.clusters.kubeconfig?.contexts.find((c) => c.name === context)?.namespace ?? 'default';
       try {
-        const transport = transportOf(d.clusters, context);
-        const [rules, user, checks] = await Promise.all([fetchRules(transport, namespace), d.access.user(context), specificChecks(d.access, context, namespace)]);
+        // Fails here, with the usual hint, when the context has no session.
+        transportOf(d.clusters, context);
+        const [rules, user, checks] = await Promise.all([d.access.rules.get(context, namespace), d.access.user(context), specificChecks(d.access, context, namespace)]);
         const who = user ? `user "${user.username}"${user.groups.length ? ` (groups ${user.groups.join(', ')})` : ''}` : 'the kubeconfig user';
-        await d.reports.show(`permissions/${context}/${namespace}`, renderRules(context, namespace, who, rules, checks));
+        await d.reports.show(`permissions/${context}/${namespace}`, renderRules(context, namespace, who, rules.status, checks, new Date(rules.at).toISOString()));
       } catch (e) {
         showFailure(`Could not review permissions in ${context}/${namespace}`, e);
       }

@@ -6,7 +6,7 @@
 // context is reset, the user closes the terminal) closes the socket and says so in one line.
 import * as vscode from 'vscode';
 import type { ClusterManager } from '../../kube/clusters/clusterManager';
-import type { ExecEnd, ExecSession } from '../../kube/exec/execSession';
+import { type ExecEnd, ExecSession } from '../../kube/exec/execSession';
 import { type PodEnd, watchPodLifetime } from '../../kube/exec/podLifetime';
 import { DEFAULT_SHELLS, describeEnd, openShell } from '../../kube/exec/shellProbe';
 import { channelsOf } from '../../kube/transport/channel/channelSocket';
@@ -19,6 +19,8 @@ export interface ShellTarget {
   pod: string;
   container?: string;
   podUid?: string;
+  /** Attach to the container's own process (a debug container's shell) instead of starting a shell in it. */
+  attach?: boolean;
 }
 
 const RED = '\x1b[31m';
@@ -68,11 +70,11 @@ export class PodShellTerminal implements vscode.Pseudoterminal {
     try {
       const session = this.clusters.session(t.context);
       if (!session) throw new KubeApiError(`Context "${t.context}" is no longer in the kubeconfig`, { kind: 'credentials', hint: 'Pick another context.' });
-      const shell = await openShell(
-        channelsOf(session.transport),
-        { namespace: t.namespace, pod: t.pod, container: t.container, candidates: shellCandidates(this.shellSetting), size: this.size, signal: this.abort.signal },
-        (_stream, text) => this.writeEmitter.fire(text),
-      );
+      const output = (_stream: string, text: string) => this.writeEmitter.fire(text);
+      const where = { namespace: t.namespace, pod: t.pod, container: t.container, size: this.size, signal: this.abort.signal };
+      const shell = t.attach
+        ? { session: await ExecSession.open(channelsOf(session.transport), { ...where, command: [], attach: true, tty: true, stdin: true }, output) }
+        : await openShell(channelsOf(session.transport), { ...where, candidates: shellCandidates(this.shellSetting) }, output);
       if (this.closedByUser) {
         shell.session.close();
         return;
@@ -107,7 +109,7 @@ export class PodShellTerminal implements vscode.Pseudoterminal {
     if (this.closedByUser) return;
     let line: string;
     if (this.endReason) line = `${YELLOW}${this.endReason}${RESET}`;
-    else if (end.kind === 'exit') line = `${end.code === 0 ? DIM : YELLOW}The shell exited with code ${end.code}.${RESET}`;
+    else if (end.kind === 'exit') line = `${end.code === 0 ? DIM : YELLOW}${this.target.attach ? "The container's process" : 'The shell'} exited with code ${end.code}.${RESET}`;
     else if (end.kind === 'failure') line = `${RED}✖ The session failed: ${end.message}${RESET}`;
     else line = `${RED}✖ The connection to the cluster was lost (${describeEnd(end)}).${RESET}`;
     this.writeEmitter.fire(`\r\n${line}\r\n${DIM}Press any key to close this terminal.${RESET}\r\n`);

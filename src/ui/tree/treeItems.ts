@@ -28,6 +28,11 @@ export function toTreeItem(n: BrowseNode, expanded: boolean): vscode.TreeItem {
   if (n.type === 'release') {
     item.command = { command: 'kubeAtlas.helm.openRelease', title: 'Open Helm Release', arguments: [n] };
   }
+  if (n.type === 'event' && n.target) {
+    // The same link an apply result uses: reveals the object the event is about.
+    const link = { kind: 'object', context: n.context, ...n.target };
+    item.command = { command: 'kubeAtlas.revealApplied', title: 'Reveal the Object', arguments: [link] };
+  }
   if (n.type === 'message' && n.contextValue.endsWith(':retry')) {
     item.command = { command: 'kubeAtlas.retryContext', title: 'Retry', arguments: [n] };
   }

@@ -73,6 +73,17 @@ export function apiserverArgs(l: Layout): string[] {
     '--shutdown-watch-termination-grace-period=2s',
     '--allow-privileged=true',
     '--profiling=false',
+    // The aggregation layer (metrics.k8s.io, harness/metricsServer.ts): kube-apiserver proxies to an
+    // aggregated server with this client cert and the user in X-Remote-* headers, which that server
+    // trusts only from a cert of the front-proxy CA named front-proxy-client (it reads this from
+    // kube-system/extension-apiserver-authentication, which kube-apiserver writes from these flags).
+    `--requestheader-client-ca-file=${p.frontProxyCaCert}`,
+    '--requestheader-allowed-names=front-proxy-client',
+    '--requestheader-username-headers=X-Remote-User',
+    '--requestheader-group-headers=X-Remote-Group',
+    '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+    `--proxy-client-cert-file=${p.frontProxyClientCert}`,
+    `--proxy-client-key-file=${p.frontProxyClientKey}`,
     // Watches of these resources go to etcd, so an etcd compaction turns a watch from an older
     // resourceVersion into 410 Gone at once (the watch cache would keep serving it for a while).
     ...(l.uncachedResources.length ? [`--watch-cache-sizes=${l.uncachedResources.map((r) => `${r}#0`).join(',')}`] : []),

@@ -54,6 +54,55 @@ spec:
     previousLogsFile: ${q(t.logFile)}
     follow: true
 ---
+# What a kubelet does for an attach: KWOK streams this log file (stdin is not read) — enough to
+# prove an attach through the apiserver reaches the container's stream.
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterAttach
+metadata:
+  name: kube-atlas-attach
+spec:
+  attaches:
+  - logsFile: ${q(t.logFile)}
+---
+# KWOK's stages start only spec.containers. A kubelet also starts ephemeral containers (kubectl
+# debug): this stage marks each one running once it is added, as a kubelet would report it.
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: kube-atlas-ephemeral-running
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: 'DoesNotExist'
+    - key: '.status.phase'
+      operator: 'In'
+      values:
+      - 'Running'
+    - key: '((.spec.ephemeralContainers // []) | length) > ([(.status.ephemeralContainerStatuses // [])[] | select(.state.running)] | length)'
+      operator: 'In'
+      values:
+      - 'true'
+  weight: 1
+  delay:
+    durationMilliseconds: 200
+  next:
+    statusTemplate: |
+      {{ $now := Now }}
+      ephemeralContainerStatuses:
+      {{ range $index, $item := .spec.ephemeralContainers }}
+      - image: {{ $item.image | Quote }}
+        name: {{ $item.name | Quote }}
+        ready: false
+        restartCount: 0
+        state:
+          running:
+            startedAt: {{ $now | Quote }}
+      {{ end }}
+---
 apiVersion: kwok.x-k8s.io/v1alpha1
 kind: ClusterPortForward
 metadata:
@@ -63,8 +112,120 @@ spec:
   - target:
       address: 127.0.0.1
       port: ${t.portForwardPort}
-`;
+${RESOURCE_USAGE}`;
 }
+
+/** Pod annotations that set a simulated pod's usage (read by the ClusterResourceUsage below). */
+export const USAGE_CPU_ANNOTATION = 'kwok.x-k8s.io/usage-cpu';
+export const USAGE_MEMORY_ANNOTATION = 'kwok.x-k8s.io/usage-memory';
+
+/**
+ * Simulated resource usage, scraped by metrics-server (harness/metricsServer.ts) when a test starts
+ * it: KWOK's kustomize/metrics/resource/metrics-resource.yaml (v0.8.0: the kubelet's
+ * /metrics/resource series, served at /metrics/nodes/{nodeName}/metrics/resource, the path each
+ * fake node's annotation names) and kustomize/metrics/usage/usage-from-annotation.yaml (a pod's
+ * CPU and memory from its annotations; 1m and 1Mi per container without them). CPU is a counter
+ * KWOK integrates over time, so metrics-server's rate of it equals the annotated figure. Served
+ * only when scraped: nothing runs while no metrics-server does.
+ */
+const RESOURCE_USAGE = `---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Metric
+metadata:
+  name: metrics-resource
+spec:
+  path: "/metrics/nodes/{nodeName}/metrics/resource"
+  metrics:
+  - name: scrape_error
+    dimension: node
+    help: "[ALPHA] 1 if there was an error while getting metrics from the node, 0 otherwise"
+    kind: gauge
+    value: '0'
+  - name: container_start_time_seconds
+    dimension: container
+    help: "[ALPHA] Start time of the container since unix epoch in seconds"
+    kind: gauge
+    labels:
+    - name: container
+      value: 'container.name'
+    - name: namespace
+      value: 'pod.metadata.namespace'
+    - name: pod
+      value: 'pod.metadata.name'
+    value: 'pod.SinceSecond()'
+  - name: container_cpu_usage_seconds_total
+    dimension: container
+    help: "[ALPHA] Cumulative cpu time consumed by the container in core-seconds"
+    kind: counter
+    labels:
+    - name: container
+      value: 'container.name'
+    - name: namespace
+      value: 'pod.metadata.namespace'
+    - name: pod
+      value: 'pod.metadata.name'
+    value: 'pod.CumulativeUsage("cpu", container.name)'
+  - name: container_memory_working_set_bytes
+    dimension: container
+    help: "[ALPHA] Current working set of the container in bytes"
+    kind: gauge
+    labels:
+    - name: container
+      value: 'container.name'
+    - name: namespace
+      value: 'pod.metadata.namespace'
+    - name: pod
+      value: 'pod.metadata.name'
+    value: 'pod.Usage("memory", container.name)'
+  - name: pod_cpu_usage_seconds_total
+    dimension: pod
+    help: "[ALPHA] Cumulative cpu time consumed by the pod in core-seconds"
+    kind: counter
+    labels:
+    - name: namespace
+      value: 'pod.metadata.namespace'
+    - name: pod
+      value: 'pod.metadata.name'
+    value: 'pod.CumulativeUsage("cpu")'
+  - name: pod_memory_working_set_bytes
+    dimension: pod
+    help: "[ALPHA] Current working set of the pod in bytes"
+    kind: gauge
+    labels:
+    - name: namespace
+      value: 'pod.metadata.namespace'
+    - name: pod
+      value: 'pod.metadata.name'
+    value: 'pod.Usage("memory")'
+  - name: node_cpu_usage_seconds_total
+    dimension: node
+    help: "[ALPHA] Cumulative cpu time consumed by the node in core-seconds"
+    kind: counter
+    value: 'node.CumulativeUsage("cpu")'
+  - name: node_memory_working_set_bytes
+    dimension: node
+    help: "[ALPHA] Current working set of the node in bytes"
+    kind: gauge
+    value: 'node.Usage("memory")'
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterResourceUsage
+metadata:
+  name: usage-from-annotation
+spec:
+  usages:
+  - usage:
+      cpu:
+        expression: |
+          "${USAGE_CPU_ANNOTATION}" in pod.metadata.annotations
+          ? Quantity(pod.metadata.annotations["${USAGE_CPU_ANNOTATION}"])
+          : Quantity("1m")
+      memory:
+        expression: |
+          "${USAGE_MEMORY_ANNOTATION}" in pod.metadata.annotations
+          ? Quantity(pod.metadata.annotations["${USAGE_MEMORY_ANNOTATION}"])
+          : Quantity("1Mi")
+`;
 
 /** A CRI log line as kubelets write them: RFC3339Nano time, stream, F(ull)/P(artial) tag, text. */
 export function criLogLine(text: string, stream: 'stdout' | 'stderr' = 'stdout', at = new Date()): string {

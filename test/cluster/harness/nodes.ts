@@ -4,6 +4,9 @@ import { FAKE_NODE_ANNOTATION } from './components';
 import type { ApiClient } from './http';
 import { waitFor } from './wait';
 
+/** metrics-server reads a node's resource-metrics path from this annotation (pkg/scraper/client/resource). */
+export const RESOURCE_METRICS_PATH_ANNOTATION = 'metrics.k8s.io/resource-metrics-path';
+
 export function nodeName(index: number): string {
   return `kwok-node-${index}`;
 }
@@ -20,7 +23,13 @@ export function fakeNode(index: number): object {
     kind: 'Node',
     metadata: {
       name,
-      annotations: { [FAKE_NODE_ANNOTATION]: 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+      annotations: {
+        [FAKE_NODE_ANNOTATION]: 'fake',
+        'node.alpha.kubernetes.io/ttl': '0',
+        // Where metrics-server (>= 0.7) scrapes this node's resource metrics instead of the kubelet's
+        // /metrics/resource: KWOK's server, which simulates them (kwok-config.ts, Metric).
+        [RESOURCE_METRICS_PATH_ANNOTATION]: `/metrics/nodes/${name}/metrics/resource`,
+      },
       labels: {
         'kubernetes.io/hostname': name,
         'kubernetes.io/os': 'linux',

@@ -31,6 +31,14 @@ export interface Pki {
   /** Service-account token signing key pair. */
   saKey: string;
   saPub: string;
+  /**
+   * The aggregation layer's own CA and the client cert kube-apiserver presents to aggregated API
+   * servers (metrics-server) with the user in X-Remote-* headers. A CA of its own, as kubeadm's
+   * front-proxy CA: a client cert of the main CA must not be able to assert those headers.
+   */
+  frontProxyCaCert: string;
+  frontProxyClientCert: string;
+  frontProxyClientKey: string;
 }
 
 async function openssl(args: string[]): Promise<void> {
@@ -46,7 +54,7 @@ function serial(): string {
   return `0x${randomBytes(16).toString('hex')}`;
 }
 
-async function issue(
+export async function issue(
   dir: string,
   name: string,
   subject: string,
@@ -65,11 +73,23 @@ async function issue(
   return { cert, key };
 }
 
+/** A serving cert signed by the cluster's CA (dir/ca.key), e.g. for an aggregated API server. */
+export function issueServing(dir: string, name: string, sans: string): Promise<{ cert: string; key: string }> {
+  return issue(dir, name, `/CN=${name}`, ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth', `subjectAltName=${sans}`], {
+    cert: join(dir, 'ca.crt'),
+    key: join(dir, 'ca.key'),
+  });
+}
+
 export async function generatePki(dir: string): Promise<Pki> {
   await mkdir(dir, { recursive: true });
   const ca = await issue(dir, 'ca', '/CN=kube-atlas-ca', ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature'], undefined);
   const server = (sans: string) => ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth', `subjectAltName=${sans}`];
   const client = ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=clientAuth'];
+  const frontProxy = (async () => {
+    const frontCa = await issue(dir, 'front-proxy-ca', '/CN=kube-atlas-front-proxy-ca', ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature'], undefined);
+    return { frontCa, frontClient: await issue(dir, 'front-proxy-client', '/CN=front-proxy-client', client, frontCa) };
+  })();
   const [apiserver, kwok, kubeletClient, admin, restricted] = await Promise.all([
     issue(dir, 'apiserver', '/CN=kube-apiserver', server('IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local'), ca),
     issue(dir, 'kwok', '/CN=kwok-kubelet', server('IP:127.0.0.1,DNS:localhost'), ca),
@@ -77,6 +97,7 @@ export async function generatePki(dir: string): Promise<Pki> {
     issue(dir, 'admin', '/O=system:masters/CN=kube-atlas-admin', client, ca),
     issue(dir, 'restricted', '/CN=restricted', client, ca),
   ]);
+  const { frontCa, frontClient } = await frontProxy;
   const saKey = join(dir, 'sa.key');
   const saPub = join(dir, 'sa.pub');
   await newKey(saKey);
@@ -97,5 +118,8 @@ export async function generatePki(dir: string): Promise<Pki> {
     restrictedKey: restricted.key,
     saKey,
     saPub,
+    frontProxyCaCert: frontCa.cert,
+    frontProxyClientCert: frontClient.cert,
+    frontProxyClientKey: frontClient.key,
   };
 }

@@ -6,6 +6,9 @@ import type { ProcessRecord } from './procs';
 
 export const COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'loopback-http'] as const;
 export type Component = (typeof COMPONENTS)[number];
+/** Started only by the tests that need them (harness/metricsServer.ts), stopped with the cluster. */
+export const OPTIONAL_COMPONENTS = ['metrics-server'] as const;
+export type OptionalComponent = (typeof OPTIONAL_COMPONENTS)[number];
 
 export interface Ports {
   etcdClient: number;
@@ -36,7 +39,7 @@ export interface ClusterState {
   execScratch: string;
   /** Resources the apiserver serves without its watch cache (see components.ts). */
   uncachedResources: string[];
-  processes: Partial<Record<Component, ProcessRecord>>;
+  processes: Partial<Record<Component | OptionalComponent, ProcessRecord>>;
   startedAt: string;
   readyAt?: string;
 }

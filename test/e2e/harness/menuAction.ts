@@ -13,13 +13,19 @@ export async function menuAction(wb: Workbench, label: string, level: number, ac
     async () => {
       const r = page.locator('.part.sidebar .monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).and(page.locator(`[aria-level="${level}"]`)).first();
       await r.click({ button: 'right' });
-      const item = page.locator('.context-view .monaco-menu .action-item', { has: page.locator(`.action-label[aria-label="${action}"]`) }).first();
-      if (await item.isVisible({ timeout: 1_000 }).catch(() => false)) {
+      // Wait for the menu itself before looking in it: an Escape sent before it opens would leave it
+      // open over the page for the next step.
+      const menu = page.locator('.context-view .monaco-menu').first();
+      await menu.waitFor({ state: 'visible', timeout: 5_000 });
+      const item = menu.locator('.action-item', { has: page.locator(`.action-label[aria-label="${action}"]`) }).first();
+      if (await item.isVisible()) {
         if (screenshot) await wb.screenshot(screenshot);
         await item.click();
+        await menu.waitFor({ state: 'hidden', timeout: 5_000 });
         return true;
       }
       await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
       return false;
     },
     { what: `"${action}" in the context menu of ${label}`, timeoutMs: 30_000, intervalMs: 300 },

@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newPage } from './browser';
 import { type CodeServerHandle, type StartCodeServerOptions, startCodeServer } from './codeServer';
 import { manifest, repoRoot } from './paths';
+import { watchSession } from './test';
 import { Workbench } from './workbench';
 
 function newestMtime(path: string): number {
@@ -77,6 +78,7 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
     if (options.waitReady ?? true) await wb.waitReady(options.navigationTimeoutMs);
     const readyMs = Date.now() - started;
     const b = browser;
+    const forget = watchSession({ wb, server });
     let closed: Promise<void> | undefined;
     return {
       server,
@@ -87,6 +89,7 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
       readyMs,
       close: () => {
         closed ??= (async () => {
+          forget();
           await b.close().catch(() => undefined);
           await server.stop();
         })();

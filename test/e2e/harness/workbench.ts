@@ -107,6 +107,24 @@ export class Workbench {
     });
   }
 
+  /** Clicks a button of the modal dialog (confirmations) and returns the dialog's text. */
+  async answerDialog(button: string): Promise<string> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = ((await dialog.textContent()) ?? '').replace(/\s+/g, ' ');
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: button }).first().click();
+    await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
+    return text;
+  }
+
+  /** Expands a view's section in its container (a view contributed collapsed), unless it is open. */
+  async expandView(viewTitle: string): Promise<void> {
+    const header = this.page.locator(`.part.sidebar .pane-header[aria-label^=${cssString(viewTitle)}]`).first();
+    await header.waitFor({ timeout: this.defaultTimeoutMs });
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    await waitFor(async () => (await header.getAttribute('aria-expanded')) === 'true', { timeoutMs: this.defaultTimeoutMs, what: `the ${viewTitle} view expanded` });
+  }
+
   /** Collapses the row with this label unless it is collapsed already. */
   async collapse(viewTitle: string, label: string, level?: number): Promise<void> {
     const row = await this.row(viewTitle, label, level);
@@ -252,7 +270,8 @@ export class Workbench {
         };
       }),
     );
-    await this.runCommand('Notifications: Hide Notifications');
+    // The center may have closed meanwhile (focus moved): then the Hide command is not offered.
+    if (await center.isVisible()) await this.runCommand('Notifications: Hide Notifications', 3_000).catch(() => this.page.keyboard.press('Escape'));
     return items;
   }
 

@@ -40,7 +40,8 @@ export const KIND_SHAPES: Readonly<Record<string, { spec?: Shape; status?: Shape
   services: { spec: { type: 'str', clusterIP: 'keep', ports: 'share', selector: 'share', externalName: 'keep' } },
   nodes: {
     spec: { unschedulable: 'keep', taints: 'share' },
-    status: { conditions: COND, nodeInfo: { kubeletVersion: 'str' }, addresses: 'keep' },
+    // allocatable: what usage is a percentage of (kubectl top node).
+    status: { conditions: COND, nodeInfo: { kubeletVersion: 'str' }, addresses: 'keep', allocatable: 'share' },
   },
   namespaces: { status: { phase: 'str' } },
   // ClusterManager follows CRDs to rediscover kinds: names, group, scope, versions, Established.

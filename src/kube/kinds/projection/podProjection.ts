@@ -3,8 +3,10 @@
 // and what diagnosis reads (kube/diagnosis/podShape.ts: phase and conditions, container states and
 // last states with reasons, exit codes and the times a container finished, restarts, node, owners,
 // deletion, container names, images and memory limits — "OOMKilled at the 64Mi limit" — and the
-// restart policy). Everything else (volumes, env, probes, other resources, tolerations, container
-// and image ids, annotations) is read by GETting the pod when the user opens it.
+// restart policy), and the CPU and memory requests and limits resource usage is shown beside
+// (kube/metrics/usageMath.ts). Everything else (volumes, env, probes, other resources,
+// tolerations, container and image ids, annotations) is read by GETting the pod when the user
+// opens it.
 //
 // Timestamps are kept only where they do not break sharing: a terminated state's start/finish
 // (healthy pods have running states, kept as `{}`) and the transition time of a condition that is
@@ -32,11 +34,15 @@ interface ContainerStatusIn {
   state?: State;
   lastState?: State;
 }
+interface CpuMemoryIn {
+  cpu?: string;
+  memory?: string;
+}
 interface ContainerIn {
   name?: string;
   image?: string;
   restartPolicy?: string;
-  resources?: { limits?: { memory?: string } };
+  resources?: { requests?: CpuMemoryIn; limits?: CpuMemoryIn };
 }
 interface CondIn {
   type?: string;
@@ -47,7 +53,7 @@ interface CondIn {
 }
 
 export function projectPod(o: KubeObject, pool: Pool): KubeObject {
-  const spec = (o.spec ?? {}) as { nodeName?: string; restartPolicy?: string; containers?: ContainerIn[]; initContainers?: ContainerIn[] };
+  const spec = (o.spec ?? {}) as { nodeName?: string; restartPolicy?: string; containers?: ContainerIn[]; initContainers?: ContainerIn[]; ephemeralContainers?: ContainerIn[] };
   const st = (o.status ?? {}) as {
     phase?: string;
     reason?: string;
@@ -57,12 +63,15 @@ export function projectPod(o: KubeObject, pool: Pool): KubeObject {
     conditions?: CondIn[];
     containerStatuses?: ContainerStatusIn[];
     initContainerStatuses?: ContainerStatusIn[];
+    ephemeralContainerStatuses?: ContainerStatusIn[];
   };
   const outSpec: Record<string, unknown> = {};
   if (spec.nodeName) outSpec.nodeName = pool.str(spec.nodeName);
   if (spec.restartPolicy) outSpec.restartPolicy = pool.str(spec.restartPolicy);
   if (Array.isArray(spec.containers)) outSpec.containers = pool.share(spec.containers.map((c) => container(c, pool)));
   if (Array.isArray(spec.initContainers) && spec.initContainers.length) outSpec.initContainers = pool.share(spec.initContainers.map((c) => container(c, pool)));
+  // Debug containers (kubectl debug): rare, kept so the tree lists them and a debug session sees them start.
+  if (Array.isArray(spec.ephemeralContainers) && spec.ephemeralContainers.length) outSpec.ephemeralContainers = spec.ephemeralContainers.map((c) => container(c, pool));
   const status: Record<string, unknown> = {};
   if (st.phase !== undefined) status.phase = pool.str(st.phase);
   if (st.reason !== undefined) status.reason = pool.str(st.reason);
@@ -72,15 +81,26 @@ export function projectPod(o: KubeObject, pool: Pool): KubeObject {
   if (Array.isArray(st.conditions)) status.conditions = pool.share(st.conditions.map((c) => condition(c, pool)));
   if (Array.isArray(st.containerStatuses)) status.containerStatuses = pool.share(st.containerStatuses.map((c) => containerStatus(c, pool)));
   if (Array.isArray(st.initContainerStatuses) && st.initContainerStatuses.length) status.initContainerStatuses = pool.share(st.initContainerStatuses.map((c) => containerStatus(c, pool)));
+  if (Array.isArray(st.ephemeralContainerStatuses) && st.ephemeralContainerStatuses.length) status.ephemeralContainerStatuses = st.ephemeralContainerStatuses.map((c) => containerStatus(c, pool));
   return Object.freeze({ metadata: projectMeta(o.metadata, pool), spec: Object.freeze(outSpec), status: Object.freeze(status) });
 }
 
 function container(c: ContainerIn, pool: Pool): ContainerIn {
   const out: ContainerIn = { name: pool.str(c.name), image: pool.str(c.image) };
   if (c.restartPolicy !== undefined) out.restartPolicy = pool.str(c.restartPolicy);
-  const memory = c.resources?.limits?.memory;
-  if (typeof memory === 'string') out.resources = { limits: { memory: pool.str(memory) } };
+  // Container lists are shared per ReplicaSet, so keeping these costs nothing per pod.
+  const requests = cpuMemory(c.resources?.requests, pool);
+  const limits = cpuMemory(c.resources?.limits, pool);
+  if (requests || limits) out.resources = { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
   return out;
+}
+
+function cpuMemory(r: CpuMemoryIn | undefined, pool: Pool): CpuMemoryIn | undefined {
+  const out: CpuMemoryIn = {};
+  // Quantities arrive as strings; a number (hand-written YAML through another client) is kept as its text.
+  if (r?.cpu !== undefined && r.cpu !== null) out.cpu = pool.str(String(r.cpu));
+  if (r?.memory !== undefined && r.memory !== null) out.memory = pool.str(String(r.memory));
+  return out.cpu === undefined && out.memory === undefined ? undefined : out;
 }
 
 /** type/status/reason/message (transition and probe times are read in the YAML view). */
