@@ -4,7 +4,8 @@
 // reference (kubectl doing the same work) measured in the same run. Suites: `cache` (Node: watch
 // cache and tree model), `workbench` (the packaged extension in code-server + Chromium),
 // `apply` (no seed: it makes its own objects), `topology` (no seed: the graph model over synthetic
-// stores), `diagnosis` (no seed: root causes of 20,000 pods × 50,000 events over synthetic stores,
+// stores), `topology-render` (the graph in code-server's webview: first render and kubectl scale →
+// drawn, on a namespace of 2,000 pods it seeds itself), `diagnosis` (no seed: root causes of 20,000 pods × 50,000 events over synthetic stores,
 // heap per cached pod and event), `logs` (lines/s of a followed log through our stream vs
 // `kubectl logs -f`), `helm` (no seed: 1,000 release records read and decoded vs `helm list`),
 // `overview` (a second cluster beside the seeded one: the cross-cluster table's first full table
@@ -53,7 +54,7 @@ if (dir && existsSync(join(dir, 'state.json'))) {
 }
 
 // Suites that make their own objects and need no seeded cluster (`npm run bench apply` runs on a small one).
-const UNSEEDED = new Set(['apply', 'topology', 'helm', 'diagnosis']);
+const UNSEEDED = new Set(['apply', 'topology', 'topology-render', 'helm', 'diagnosis']);
 const needsSeed = !suites.length || suites.some((s) => !UNSEEDED.has(s));
 
 try {

@@ -28,6 +28,8 @@ const nodes = new Map<string, TopoNode>();
 const edges = new Map<string, TopoEdge>();
 const expanded = new Set<string>();
 let selected: string | undefined;
+const SNAPSHOT_DRAWN = 'kube-atlas:snapshot-drawn';
+const SNAPSHOT_RECEIVED = 'kube-atlas:snapshot-received';
 
 const actions = {
   reveal: (id: string) => vscode.postMessage({ type: 'reveal', id }),
@@ -57,6 +59,9 @@ function snapshot(scope: PanelScope, g: TopoGraph): void {
   renderer.placeAll();
   banner(bannerEl, g);
   afterChange();
+  // After the frame that paints it, a mark with the size drawn: how long a graph takes to show
+  // (bench/topology-render.bench.ts reads it; one per snapshot, and snapshots are rare).
+  requestAnimationFrame(() => setTimeout(() => performance.mark(SNAPSHOT_DRAWN, { detail: { elements: nodes.size, edges: edges.size } })));
 }
 
 let missingNow: Pick<TopoGraph, 'missing' | 'notes'> = { missing: [], notes: [] };
@@ -173,6 +178,7 @@ window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
   const m = e.data;
   if (!m || typeof m !== 'object') return;
   if (m.type === 'snapshot') {
+    performance.mark(SNAPSHOT_RECEIVED);
     missingNow = { missing: m.graph.missing, notes: m.graph.notes };
     snapshot(m.scope, m.graph);
   } else if (m.type === 'diff') diff(m.diff);
@@ -182,4 +188,5 @@ window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
   }
 });
 showDetails(undefined);
+performance.mark('kube-atlas:ready-sent');
 vscode.postMessage({ type: 'ready' });

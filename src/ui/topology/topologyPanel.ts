@@ -36,7 +36,9 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 export class TopologyPanel implements vscode.Disposable {
   private readonly session: TopologySession;
   private readonly disposables: vscode.Disposable[] = [];
-  private started = false;
+  /** The webview said "ready": it listens, so updates are posted (before that they would be lost). */
+  private listening = false;
+  private failure: string | undefined;
 
   static open(deps: TopologyDeps, scope: PanelScope): TopologyPanel {
     const panel = vscode.window.createWebviewPanel(TOPOLOGY_VIEW_TYPE, panelTitle(scope), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
@@ -53,13 +55,21 @@ export class TopologyPanel implements vscode.Disposable {
     this.session = new TopologySession(deps.clusters, scope.context, { namespace: scope.namespace, service: scope.service });
     this.disposables.push(
       this.session,
-      this.session.onUpdate((u) => this.post(u.type === 'snapshot' ? { type: 'snapshot', scope, graph: u.graph } : { type: 'diff', diff: u.diff })),
+      this.session.onUpdate((u) => {
+        if (this.listening) this.post(u.type === 'snapshot' ? { type: 'snapshot', scope, graph: u.graph } : { type: 'diff', diff: u.diff });
+      }),
       panel.webview.onDidReceiveMessage((m: unknown) =>
         this.received(m).catch((e: unknown) => void vscode.window.showWarningMessage(`Topology: ${e instanceof Error ? e.message : String(e)}`)),
       ),
       panel.onDidDispose(() => this.dispose()),
     );
     panel.webview.html = this.html();
+    // List and build while the webview loads (in a fresh window that takes seconds): when it says
+    // "ready", the graph is there or on its way.
+    this.session.start().catch((e: unknown) => {
+      this.failure = e instanceof Error ? e.message : String(e);
+      if (this.listening) this.post({ type: 'error', message: this.failure });
+    });
   }
 
   dispose(): void {
@@ -74,15 +84,11 @@ export class TopologyPanel implements vscode.Disposable {
     const m = parseWebviewMessage(raw);
     if (!m) return;
     if (m.type === 'ready') {
-      // The first ready starts the session (its start emits the snapshot); a reloaded webview
-      // (hidden and shown again) asks again and gets a fresh snapshot.
-      if (this.started) return this.session.resend();
-      this.started = true;
-      try {
-        await this.session.start();
-      } catch (e) {
-        this.post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
-      }
+      // The session started with the panel. Built already (its snapshot went unheard, or this is
+      // a reloaded webview): a fresh snapshot now. Not yet: its first snapshot comes when built.
+      this.listening = true;
+      if (this.failure) this.post({ type: 'error', message: this.failure });
+      else if (this.session.fullBuilds > 0) this.session.resend();
       return;
     }
     if (m.type === 'expand') return this.session.setExpanded(m.id, m.open);
