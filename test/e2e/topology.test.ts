@@ -53,6 +53,21 @@ after(async () => {
   await kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
 });
 
+test('the palette offers namespaces the tree has not listed yet, and opens the graph', async () => {
+  // First thing in a fresh window: the context row is collapsed, so no namespace is cached. The
+  // pick must list the test namespace from the API (typing narrows the list; a typed name would be
+  // offered as "…, as typed", which the anchored pattern does not match).
+  await wb.openView('Kube Atlas');
+  await wb.waitForItem(VIEW, 'kube-atlas-local', { level: 1 });
+  assert.deepEqual((await wb.treeItems(VIEW)).filter((i) => i.level > 1), [], 'the tree lists no namespace yet');
+  await wb.runCommand('Kube Atlas: Show Topology');
+  await wb.pickQuickItem(new RegExp(`^${ns}$`), { type: ns.slice(0, -2), timeoutMs: 30_000 });
+  const fromPalette = await wb.webviewFrame(`Topology: ${ns}`);
+  await waitFor(async () => (await fromPalette.locator('g.node.kind-Service').count()) === 1, { what: 'the Service drawn', timeoutMs: 60_000 });
+  await wb.screenshot('topology-from-palette');
+  await wb.runCommand('View: Close All Editors');
+});
+
 test('the graph opens from a namespace row and draws what the cluster has', async () => {
   await wb.openView('Kube Atlas');
   await wb.expand(VIEW, 'kube-atlas-local', 1);

@@ -1,14 +1,12 @@
 // "Top Pods" (context row = all namespaces, namespace row, Pods kind row, palette) and "Top Nodes"
 // (context row, Nodes kind row, palette), and the sort buttons in a top view's title bar.
 import * as vscode from 'vscode';
-import { knownNamespaces } from '../commands/knownNamespaces';
+import { ALL_NAMESPACES, pickNamespace } from '../commands/namespacePick';
 import type { ClusterManager } from '../../kube/clusters/clusterManager';
 import type { TopTarget } from '../../kube/metrics/topSession';
 import type { TopSort } from '../../kube/metrics/topTable';
 import type { BrowseNode } from '../../kube/tree/nodes';
 import { TOP_SCHEME, type TopDocuments } from './topDocuments';
-
-const ALL = '$(globe) All namespaces';
 
 export interface MetricsCommandDeps {
   clusters: ClusterManager;
@@ -54,10 +52,8 @@ async function pickPods(deps: MetricsCommandDeps): Promise<TopTarget | undefined
     void vscode.window.showInformationMessage('No Kubernetes context: add one to your kubeconfig first.');
     return undefined;
   }
-  const { own, cached } = await knownNamespaces(deps.clusters, context);
   const selected = deps.selectedNamespace(context);
-  const names = [...new Set([...(selected ? [selected] : []), own, ...cached.sort()])].filter(Boolean);
-  const pick = await vscode.window.showQuickPick([...names, ALL], { placeHolder: `Top Pods of ${context}: which namespace?` });
+  const pick = await pickNamespace(deps.clusters, context, { title: `Top Pods of ${context}`, preferred: selected ? [selected] : [], all: 'last' });
   if (!pick) return undefined;
-  return pick === ALL ? { context, what: 'pods' } : { context, what: 'pods', namespace: pick };
+  return pick === ALL_NAMESPACES ? { context, what: 'pods' } : { context, what: 'pods', namespace: pick };
 }

@@ -2,12 +2,10 @@
 // palette (the current context, then a namespace or all of them). Panels restore after a reload
 // through the serializer (activation event onWebviewPanel:kubeAtlas.topology).
 import * as vscode from 'vscode';
-import { knownNamespaces } from '../commands/knownNamespaces';
+import { ALL_NAMESPACES, pickNamespace } from '../commands/namespacePick';
 import { parsePanelScope, type PanelScope } from '../../kube/topology/protocol';
 import type { BrowseNode } from '../../kube/tree/nodes';
 import { TOPOLOGY_VIEW_TYPE, type TopologyDeps, TopologyPanel, TopologySerializer } from './topologyPanel';
-
-const ALL = '$(globe) All namespaces';
 
 export function registerTopologyCommands(deps: TopologyDeps, currentContext: () => string | undefined): vscode.Disposable[] {
   return [
@@ -34,9 +32,7 @@ async function pickScope(deps: TopologyDeps, context: string | undefined): Promi
     void vscode.window.showInformationMessage('No Kubernetes context: add one to your kubeconfig first.');
     return undefined;
   }
-  const { own, cached } = await knownNamespaces(deps.clusters, context);
-  const names = [...new Set([own, ...cached])].filter(Boolean).sort();
-  const pick = await vscode.window.showQuickPick([ALL, ...names], { placeHolder: `Topology of ${context}: which namespace?` });
+  const pick = await pickNamespace(deps.clusters, context, { title: `Topology of ${context}`, all: 'first' });
   if (!pick) return undefined;
-  return pick === ALL ? { context } : { context, namespace: pick };
+  return pick === ALL_NAMESPACES ? { context } : { context, namespace: pick };
 }

@@ -209,25 +209,34 @@ export class Workbench {
    */
   async runCommand(title: string, timeoutMs = this.defaultTimeoutMs): Promise<void> {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await waitFor(
-      async () => {
-        // A quick pick that is still closing (Go to File just picked, say) would swallow the
-        // text: close whatever is open, open the palette afresh, and type, as one retried step.
-        if (await input.isVisible()) {
-          await this.page.keyboard.press('Escape');
-          await input.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
-        }
-        await this.page.keyboard.press('F1');
-        await input.waitFor({ state: 'visible', timeout: 2_000 });
-        await input.fill(`>${title}`, { timeout: 2_000 });
-        return true;
-      },
-      { timeoutMs, what: 'the command palette' },
-    );
-    const option = await this.findQuickPickRow(title, timeoutMs).catch(async () => {
-      const shown = await this.quickPickLabels();
-      throw new Error(`no command titled "${title}" in the palette (it shows: ${shown.join(' | ') || 'nothing'})`);
-    });
+    const deadline = Date.now() + timeoutMs;
+    let option: Locator | undefined;
+    // The palette computes its rows when it opens: an extension whose contributions are registered
+    // after the window loads (the remote extension host is slow to start under load) is missing from
+    // a palette opened before that. So open, type and look as one step, retried until the deadline.
+    while (!option) {
+      const left = deadline - Date.now();
+      await waitFor(
+        async () => {
+          // A quick pick that is still closing (Go to File just picked, say) would swallow the
+          // text: close whatever is open, open the palette afresh, and type.
+          if (await input.isVisible()) {
+            await this.page.keyboard.press('Escape');
+            await input.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+          }
+          await this.page.keyboard.press('F1');
+          await input.waitFor({ state: 'visible', timeout: 2_000 });
+          await input.fill(`>${title}`, { timeout: 2_000 });
+          return true;
+        },
+        { timeoutMs: Math.max(left, 1), what: 'the command palette' },
+      );
+      option = await this.findQuickPickRow(title, Math.max(Math.min(5_000, deadline - Date.now()), 1)).catch(async () => {
+        if (Date.now() < deadline) return undefined;
+        const shown = await this.quickPickLabels();
+        throw new Error(`no command titled "${title}" in the palette (it shows: ${shown.join(' | ') || 'nothing'})`);
+      });
+    }
     await option.click();
     await waitFor(async () => !(await input.isVisible()) || (await input.inputValue()) !== `>${title}`, {
       timeoutMs,
