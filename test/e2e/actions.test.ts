@@ -148,7 +148,7 @@ test('Debug… on a pod: an ephemeral container is added, starts, shows under th
   assert.match(text, new RegExp(`Add an ephemeral debug container \\(busybox:1\\.36\\) to pod ${ns}/shell-pod in context "kube-atlas-local"\\?`));
   assert.match(text, /cannot be removed/);
   const terminal = await wb.waitForTerminalText(new RegExp(`Connecting to kube-atlas-local/${ns}/shell-pod/debugger-[a-z0-9]{5}`), 60_000);
-  const container = new RegExp(`shell-pod/(debugger-[a-z0-9]{5})`).exec(terminal)![1]!;
+  const container = /shell-pod\/(debugger-[a-z0-9]{5})/.exec(terminal)![1]!;
   // The debug container's stream (KWOK's attach serves the pod log file) arrives in the terminal.
   const marker = `debug-e2e-${Date.now()}`;
   const cluster = attachCluster(clusterDir ?? '');
