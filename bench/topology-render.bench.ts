@@ -144,7 +144,7 @@ class RawPodWatch {
 
 function kubectl(c: Cluster, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const p = spawn(c.binDir + '/kubectl', [`--kubeconfig=${c.kubeconfig}`, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn(`${c.binDir}/kubectl`, [`--kubeconfig=${c.kubeconfig}`, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr.on('data', (d) => {
       err += d;

@@ -217,7 +217,7 @@ export class ClusterOverview implements Disposable {
 
   private recompute(context: string): void {
     const l = this.live.get(context);
-    if (!l || l.entry.phase !== 'ready' || this.disposed) return;
+    if (l?.entry.phase !== 'ready' || this.disposed) return;
     const { layers } = l;
     // Warnings and errors need attention; a pending or terminating pod does when diagnosis finds a
     // cause (Unschedulable, a pull still failing). Diagnosed from statuses (no events watch here),
