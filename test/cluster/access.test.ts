@@ -21,15 +21,12 @@ import { uniqueName, useCluster } from './harness/use-cluster';
 
 const ns = uniqueName('access');
 const cluster = useCluster({
+  namespace: ns,
   setup: async (c) => {
-    await c.kubectl(['create', 'namespace', ns]);
     await c.kubectl(['-n', ns, 'create', 'deployment', 'web', '--image=registry.invalid/web:1', '--replicas=1']);
     // The restricted user may read workloads here, and change nothing.
     await c.kubectl(['-n', ns, 'create', 'role', 'reader', '--verb=get,list,watch', '--resource=deployments.apps,replicasets.apps,pods']);
     await c.kubectl(['-n', ns, 'create', 'rolebinding', 'restricted-reader', '--role=reader', '--user=restricted']);
-  },
-  teardown: async (c) => {
-    await c.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
   },
 });
 const state: BrowseState = { selectedContext: () => undefined, selectedNamespace: () => undefined, namespaceFilter: () => undefined };

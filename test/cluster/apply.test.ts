@@ -20,14 +20,7 @@ import { RESTRICTED_NAMESPACE } from './cluster.harness';
 import { uniqueName, useCluster } from './harness/use-cluster';
 
 const ns = uniqueName('apply');
-const cluster = useCluster({
-  setup: async (c) => {
-    await c.kubectl(['create', 'namespace', ns]);
-  },
-  teardown: async (c) => {
-    await c.kubectl(['delete', 'namespace', ns, '--wait=false']);
-  },
-});
+const cluster = useCluster({ namespace: ns });
 
 const src = (label: string, text: string): ManifestSource => ({ id: `file:///test/${label}`, label, text });
 

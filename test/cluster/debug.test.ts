@@ -16,14 +16,7 @@ import { waitFor } from '../support/waitFor';
 import { uniqueName, useCluster } from './harness/use-cluster';
 
 const ns = uniqueName('debug');
-const cluster = useCluster({
-  setup: async (c) => {
-    await c.kubectl(['create', 'namespace', ns]);
-  },
-  teardown: async (c) => {
-    await c.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
-  },
-});
+const cluster = useCluster({ namespace: ns });
 const state: BrowseState = { selectedContext: () => undefined, selectedNamespace: () => undefined, namespaceFilter: () => undefined };
 
 function pod(name: string, extra: Record<string, unknown> = {}): object {

@@ -12,12 +12,9 @@ import { uniqueName, useCluster } from './harness/use-cluster';
 
 const ns = uniqueName('diag-own');
 const cluster = useCluster({
-  setup: async (c) => {
-    await c.kubectl(['create', 'namespace', ns]);
-  },
+  namespace: ns,
   teardown: async (c) => {
     await c.kubectl(['-n', ns, 'patch', 'configmap', 'held', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']).catch(() => undefined);
-    await c.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
   },
 });
 

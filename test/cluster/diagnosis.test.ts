@@ -21,11 +21,8 @@ import { uniqueName, useCluster } from './harness/use-cluster';
 
 const ns = uniqueName('diag');
 const cluster = useCluster({
-  setup: async (c) => {
-    await c.kubectl(['create', 'namespace', ns]);
-  },
+  namespace: ns,
   teardown: async (c) => {
-    await c.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
     await c.kubectl(['-n', RESTRICTED_NAMESPACE, 'delete', 'pod', 'diag-pending', '--wait=false', '--ignore-not-found']).catch(() => undefined);
   },
 });

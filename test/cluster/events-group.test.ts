@@ -11,14 +11,7 @@ import { waitFor } from '../support/waitFor';
 import { uniqueName, useCluster } from './harness/use-cluster';
 
 const ns = uniqueName('events');
-const cluster = useCluster({
-  setup: async (c) => {
-    await c.kubectl(['create', 'namespace', ns]);
-  },
-  teardown: async (c) => {
-    await c.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
-  },
-});
+const cluster = useCluster({ namespace: ns });
 const state: BrowseState = { selectedContext: () => undefined, selectedNamespace: () => undefined, namespaceFilter: () => undefined };
 
 test('the Events group: the scheduler\'s warning for a pod, then an event written elsewhere and its deletion, live and newest first', async () => {

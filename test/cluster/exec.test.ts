@@ -32,8 +32,8 @@ const podYaml = (name: string, namespace: string) =>
   });
 
 const cluster = useCluster({
+  namespace: ns,
   setup: async (c) => {
-    await c.kubectl(['create', 'namespace', ns]);
     await c.kubectl(['create', 'namespace', RESTRICTED_NAMESPACE]).catch(() => undefined);
     for (const [name, n] of [
       ['p1', ns],
@@ -50,7 +50,6 @@ const cluster = useCluster({
   },
   teardown: async (c) => {
     await stack?.close();
-    await c.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
     await c.kubectl(['-n', RESTRICTED_NAMESPACE, 'delete', 'pod', restrictedPod, '--wait=false']).catch(() => undefined);
   },
 });

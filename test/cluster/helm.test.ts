@@ -40,16 +40,15 @@ function writeChart(dir: string): void {
 }
 
 const cluster = useCluster({
+  namespace: ns,
   setup: async (c) => {
     helmBin = helmBinary();
     writeChart(chartDir);
-    await c.kubectl(['create', 'namespace', ns]);
     stack = await realStack(c.kubeconfig);
   },
-  teardown: async (c) => {
+  teardown: async () => {
     await stack?.close();
     rmSync(chartDir, { recursive: true, force: true });
-    await c.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
   },
 });
 

@@ -34,10 +34,10 @@ let driver: TreeDriver;
 let server: RunningMetricsServer | undefined;
 
 const cluster = useCluster({
+  namespace: ns,
   setup: async (c) => {
     // A running metrics-server left by an earlier, crashed run would make the first test meaningless.
     assert.equal(await apiServiceAvailable(c), undefined, 'no metrics API registered before this file starts one');
-    await c.kubectl(['create', 'namespace', ns]);
     await c.api.ok('POST', `/apis/apps/v1/namespaces/${ns}/deployments`, {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -71,13 +71,12 @@ const cluster = useCluster({
     model = new BrowseModel(stack.clusters, state, { pageSize: 50, refreshDelayMs: 20, metrics: hub });
     driver = new TreeDriver(model);
   },
-  teardown: async (c) => {
+  teardown: async () => {
     driver?.dispose();
     model?.dispose();
     hub?.dispose();
     await stack?.close();
     await server?.stop();
-    await c.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
   },
 });
 

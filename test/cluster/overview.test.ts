@@ -21,13 +21,10 @@ const dir = mkdtempSync(join(tmpdir(), 'kube-atlas-overview-'));
 const ns = uniqueName('overview');
 let second: Cluster | undefined;
 const first = useCluster({
-  setup: async (c) => {
-    await c.kubectl(['create', 'namespace', ns]);
-  },
-  teardown: async (c) => {
+  namespace: ns,
+  teardown: async () => {
     await second?.stop();
     rmSync(dir, { recursive: true, force: true });
-    await c.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
   },
 });
 

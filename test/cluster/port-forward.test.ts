@@ -20,8 +20,8 @@ const ns = uniqueName('pf');
 let stack: RealStack;
 
 const cluster = useCluster({
+  namespace: ns,
   setup: async (c) => {
-    await c.kubectl(['create', 'namespace', ns]);
     const pod = (name: string, node: string) => ({
       apiVersion: 'v1',
       kind: 'Pod',
@@ -35,9 +35,8 @@ const cluster = useCluster({
     await c.kubectl(['-n', ns, 'wait', '--for=condition=Ready', 'pod/pf-1', 'pod/pf-2', '--timeout=60s']);
     stack = await realStack(c.kubeconfig);
   },
-  teardown: async (c) => {
+  teardown: async () => {
     await stack?.close();
-    await c.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
   },
 });
 

@@ -21,13 +21,12 @@ const ns = uniqueName('actions');
 const GROUP = `${ns}.kube-atlas.test`;
 let stack: RealStack;
 const cluster = useCluster({
+  namespace: ns,
   setup: async (c) => {
-    await c.kubectl(['create', 'namespace', ns]);
     stack = await realStack(c.kubeconfig);
   },
   teardown: async (c) => {
     await stack?.close();
-    await c.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
     await c.kubectl(['delete', 'crd', `widgets.${GROUP}`, '--wait=false']).catch(() => undefined);
   },
 });

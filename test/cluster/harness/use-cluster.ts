@@ -12,7 +12,9 @@ export const CLUSTER_DIR_ENV = 'KUBE_ATLAS_CLUSTER_DIR';
 export interface UseClusterOptions {
   /** Fake nodes of a cluster started for this file alone. Default 3. */
   nodes?: number;
-  /** Runs once the cluster is up, before any test (e.g. create the file's namespace). */
+  /** A namespace of the file's own: created before `setup`, deleted (without waiting) after `teardown`. */
+  namespace?: string;
+  /** Runs once the cluster is up, before any test. */
   setup?: (cluster: Cluster) => Promise<void>;
   /** Runs after the last test, before a cluster owned by this file is stopped. */
   teardown?: (cluster: Cluster) => Promise<void>;
@@ -37,12 +39,14 @@ export function useCluster(opts: UseClusterOptions = {}): () => Cluster {
       const owned = cluster;
       process.once('exit', () => owned.killNow());
     }
+    if (opts.namespace) await cluster.kubectl(['create', 'namespace', opts.namespace]);
     await opts.setup?.(cluster);
   });
   after(async () => {
     if (!cluster) return;
     try {
       await opts.teardown?.(cluster);
+      if (opts.namespace) await cluster.kubectl(['delete', 'namespace', opts.namespace, '--wait=false']).catch(() => undefined);
     } finally {
       await release(cluster, ownedDir);
     }
