@@ -7,7 +7,8 @@
 // stores), `topology-render` (the graph in code-server's webview: first render and kubectl scale →
 // drawn, on a namespace of 2,000 pods it seeds itself), `diagnosis` (no seed: root causes of 20,000 pods × 50,000 events over synthetic stores,
 // heap per cached pod and event), `logs` (lines/s of a followed log through our stream vs
-// `kubectl logs -f`), `helm` (no seed: 1,000 release records read and decoded vs `helm list`),
+// `kubectl logs -f`), `exec` (no seed: keystroke → echo and session open of a TTY exec through
+// our channel client vs `kubectl exec -it` under node-pty), `helm` (no seed: 1,000 release records read and decoded vs `helm list`),
 // `overview` (a second cluster beside the seeded one: the cross-cluster table's first full table
 // in Node vs kubectl's lists).
 // --figures picks figures inside the suites (e.g. start,tree,first,change); --vsix measures another
@@ -54,7 +55,7 @@ if (dir && existsSync(join(dir, 'state.json'))) {
 }
 
 // Suites that make their own objects and need no seeded cluster (`npm run bench apply` runs on a small one).
-const UNSEEDED = new Set(['apply', 'topology', 'topology-render', 'helm', 'diagnosis']);
+const UNSEEDED = new Set(['apply', 'topology', 'topology-render', 'helm', 'diagnosis', 'exec']);
 const needsSeed = !suites.length || suites.some((s) => !UNSEEDED.has(s));
 
 try {

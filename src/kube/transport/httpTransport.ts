@@ -2,9 +2,11 @@
 // request, every failure turned into a KubeApiError with a hint.
 
 import { createHash } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
 import type { ClusterEntry, UserEntry } from '../config/types';
 import type { ChannelRequest, ChannelSocket } from './channel/channelSocket';
+import { type ChannelProxy, connectAuthority, openProxyTunnel, parseChannelProxy, ProxyTunnelError } from './channel/proxyTunnel';
 import { dialWebSocket } from './channel/webSocketDial';
 import { deadline, raceAbort } from './deadline';
 import { createDispatcher } from './dispatcherFactory';
@@ -111,12 +113,7 @@ export class HttpTransport implements KubeTransport {
   async openChannel(req: ChannelRequest): Promise<ChannelSocket> {
     const desc = describeRequest({ method: 'POST', path: req.path });
     if (this.closed) throw new KubeApiError(`${describeForHumans(desc)} failed: the connection was closed`, { kind: 'aborted' });
-    if (this.target.cluster.proxyUrl) {
-      throw new KubeApiError(`${describeForHumans(desc)} failed: exec and port-forward through a proxy-url are not supported yet`, {
-        kind: 'network',
-        hint: `Cluster "${this.target.cluster.name}" in ${this.target.cluster.file} sets proxy-url; use kubectl for this cluster meanwhile.`,
-      });
-    }
+    const proxy = this.channelProxy(desc);
     const url = new URL(this.target.cluster.server);
     url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
     const target = `${url.origin}${this.basePath}${req.path}${req.query ? `?${req.query}` : ''}`;
@@ -126,7 +123,8 @@ export class HttpTransport implements KubeTransport {
         const auth = await raceAbort(this.auth.current(), d.signal);
         const tls = await raceAbort(this.tlsMaterial(), d.signal);
         const headers = { 'user-agent': this.options.userAgent ?? 'kube-atlas', ...auth.headers };
-        const result = await dialWebSocket({ url: target, protocols: req.protocols, headers, tls, clientCert: auth.clientCert, signal: d.signal, timeoutMs: req.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS });
+        const tunnel = proxy ? await this.proxyTunnel(proxy, url, desc, d.signal) : undefined;
+        const result = await dialWebSocket({ url: target, protocols: req.protocols, headers, tls, clientCert: auth.clientCert, signal: d.signal, timeoutMs: req.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, tunnel });
         if (!('refused' in result)) return result;
         if (result.status === 401 && attempt === 0 && (await this.auth.rejected(auth))) continue;
         throw httpStatusError({
@@ -144,6 +142,34 @@ export class HttpTransport implements KubeTransport {
       throw this.failure(e, desc, d.signal, timedOut);
     } finally {
       d.dispose();
+    }
+  }
+
+  /** The cluster's proxy-url for channels, or a clear refusal when channels cannot use it. */
+  private channelProxy(desc: RequestDescription): ChannelProxy | undefined {
+    const { cluster } = this.target;
+    if (!cluster.proxyUrl) return undefined;
+    const parsed = parseChannelProxy(cluster.proxyUrl);
+    if ('proxy' in parsed) return parsed.proxy;
+    throw new KubeApiError(`${describeForHumans(desc)} failed: ${parsed.unsupported}`, {
+      kind: 'network',
+      hint: `Cluster "${cluster.name}" in ${cluster.file} sets proxy-url: use an http:// or https:// proxy there, or kubectl for this cluster.`,
+    });
+  }
+
+  /** CONNECT through the proxy to the API server; its refusal becomes a message naming the proxy. */
+  private async proxyTunnel(proxy: ChannelProxy, server: URL, desc: RequestDescription, signal: AbortSignal): Promise<Socket> {
+    try {
+      return await openProxyTunnel(proxy, connectAuthority(server), signal);
+    } catch (e) {
+      if (!(e instanceof ProxyTunnelError)) throw e;
+      const { cluster } = this.target;
+      const hint =
+        e.status === 407
+          ? `The proxy wants other credentials: check the user and password in proxy-url of cluster "${cluster.name}" in ${cluster.file}.`
+          : `Check that the proxy runs and allows CONNECT to ${connectAuthority(server)} (proxy-url of cluster "${cluster.name}" in ${cluster.file}).`;
+      // No status on the error: 403 or 404 from a proxy must not read as the API server's.
+      throw new KubeApiError(`${describeForHumans(desc)} failed: ${e.message}`, { kind: 'network', hint, cause: e });
     }
   }
 

@@ -4,6 +4,8 @@
 // "cannot create pods/exec" and a 404 "pod not found" would both read "network error". ws reports
 // the response ('unexpected-response') and takes client certificates and headers directly.
 import type { IncomingMessage } from 'node:http';
+import { isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type WebSocketType from 'ws';
 import type { Headers } from '../requestAuth';
 import type { TlsMaterial } from '../tlsMaterial';
@@ -17,6 +19,11 @@ export interface DialSpec {
   clientCert?: { cert: string; key: string };
   signal?: AbortSignal;
   timeoutMs: number;
+  /**
+   * A socket already tunnelled to the server through a proxy (proxyTunnel.ts): ws speaks TLS and
+   * the upgrade over it instead of dialling. It is destroyed with the channel.
+   */
+  tunnel?: Socket;
 }
 
 /** The server refused the upgrade: its status and (the start of) its body. */
@@ -36,7 +43,8 @@ const MAX_ERROR_BODY = 64 * 1024;
 export function dialWebSocket(spec: DialSpec): Promise<ChannelSocket | Refused> {
   // ws is its own bundle (dist/ws.js): loaded when the first channel opens, not at activation.
   const WebSocket = require('ws') as typeof WebSocketType;
-  return new Promise((resolve, reject) => {
+  const { tunnel } = spec;
+  return new Promise<ChannelSocket | Refused>((resolve, reject) => {
     if (spec.signal?.aborted) {
       reject(spec.signal.reason ?? new Error('aborted'));
       return;
@@ -58,6 +66,7 @@ export function dialWebSocket(spec: DialSpec): Promise<ChannelSocket | Refused> 
       followRedirects: false,
       maxPayload: 64 * 1024 * 1024,
     };
+    if (tunnel) options.createConnection = (opts) => overTunnel(tunnel, opts as ConnectionOptions & { host?: string }, spec.url);
     const ws = new WebSocket(spec.url, [...spec.protocols], options);
     ws.binaryType = 'nodebuffer';
     let settled = false;
@@ -94,10 +103,23 @@ export function dialWebSocket(spec: DialSpec): Promise<ChannelSocket | Refused> 
       if (done()) reject(e);
     });
     ws.on('open', () => {
-      if (done()) resolve(new WsChannelSocket(ws));
+      if (done()) resolve(new WsChannelSocket(ws, tunnel));
       else ws.terminate();
     });
+  }).catch((e: unknown) => {
+    tunnel?.destroy();
+    throw e;
+  }).then((r) => {
+    if ('refused' in r) tunnel?.destroy();
+    return r;
   });
+}
+
+/** What ws's own tlsConnect does (SNI from the host unless it is an IP), over the tunnel. */
+function overTunnel(tunnel: Socket, opts: ConnectionOptions & { host?: string; path?: string }, url: string): Socket {
+  if (!url.startsWith('wss:')) return tunnel;
+  const servername = opts.servername || opts.servername === '' ? opts.servername : isIP(opts.host ?? '') ? '' : opts.host;
+  return tlsConnect({ ...opts, path: undefined, socket: tunnel, servername } as ConnectionOptions);
 }
 
 class WsChannelSocket implements ChannelSocket {
@@ -109,7 +131,10 @@ class WsChannelSocket implements ChannelSocket {
   private error: Error | undefined;
   private byUs = false;
 
-  constructor(private readonly ws: WebSocketType) {
+  constructor(
+    private readonly ws: WebSocketType,
+    private readonly tunnel?: Socket,
+  ) {
     this.protocol = ws.protocol;
     ws.on('message', (data: Buffer) => {
       if (this.messageListener) this.messageListener(data);
@@ -122,6 +147,7 @@ class WsChannelSocket implements ChannelSocket {
       const info: ChannelClosed = { code, reason: reason.toString('utf8'), byUs: this.byUs };
       if (this.error) info.error = this.error;
       this.closedInfo = info;
+      this.tunnel?.destroy();
       for (const l of this.closeListeners.splice(0)) l(info);
     });
   }
