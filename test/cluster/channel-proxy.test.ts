@@ -108,8 +108,8 @@ let proxy: ConnectProxy;
 let apiAuthority = '';
 
 const cluster = useCluster({
+  namespace: ns,
   setup: async (c) => {
-    await c.kubectl(['create', 'namespace', ns]);
     const file = join(c.dir, `${ns}.json`);
     writeFileSync(
       file,
@@ -125,9 +125,8 @@ const cluster = useCluster({
     apiAuthority = new URL(c.server).host;
     proxy = await startConnectProxy(apiAuthority);
   },
-  teardown: async (c) => {
+  teardown: async () => {
     await proxy?.close();
-    await c.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
   },
 });
 
