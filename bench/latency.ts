@@ -55,6 +55,26 @@ export function plan(pods: string[], count: number, runId: string): Op[] {
   return ops;
 }
 
+/**
+ * Says why each op that was never shown was not: a pod created and deleted again within a few
+ * hundred ms may never get a row (the model's throttle and VS Code's 200 ms tree debounce fold the
+ * pair into one refresh in which the pod is already gone), so a missed create or delete is named
+ * with the gap to its partner. Anything else is listed as unexplained.
+ */
+export function explainMisses(ops: Op[]): { shortLived: number; unexplained: string[] } {
+  let shortLived = 0;
+  const unexplained: string[] = [];
+  for (const op of ops) {
+    if (op.seenAt !== undefined) continue;
+    const partner = op.kind === 'create' ? ops.find((o) => o.kind === 'delete' && o.name === op.name) : op.kind === 'delete' ? ops.find((o) => o.kind === 'create' && o.name === op.name) : undefined;
+    const gap = partner?.t0 !== undefined && op.t0 !== undefined ? Math.abs(partner.t0 - op.t0) : undefined;
+    // Both halves of a pair the tree folded away are missed together.
+    if (gap !== undefined && gap < 1_000 && partner?.seenAt === undefined) shortLived++;
+    else unexplained.push(`${op.kind} ${op.name}${gap !== undefined ? ` (${Math.round(gap)} ms from its ${partner?.kind})` : ''}`);
+  }
+  return { shortLived, unexplained };
+}
+
 /** Sends one op to the apiserver; resolves when the request returned. */
 export async function send(c: Cluster, ns: string, op: Op): Promise<void> {
   if (op.kind === 'update') {

@@ -65,8 +65,11 @@ try {
   // Seeded namespaces are labelled; the seed is idempotent, but re-running it costs time.
   const seededNs = (await cluster.api.ok('GET', '/api/v1/namespaces?labelSelector=kube-atlas.dev%2Fseed')).items.length;
   const nodesNow = (await cluster.api.ok('GET', '/api/v1/nodes')).items.length;
+  // A seed that stopped half way (a timeout under load) left its namespaces: count the pods too.
+  const seededDeployments = (await cluster.api.ok('GET', '/apis/apps/v1/deployments?labelSelector=kube-atlas.dev%2Fseed')).items;
+  const seededPods = seededDeployments.reduce((n, d) => n + (d.spec?.replicas ?? 0), 0);
   if (!needsSeed) say('[bench] no seed needed for these suites');
-  else if (seededNs < namespaces || nodesNow < nodes) {
+  else if (seededNs < namespaces || nodesNow < nodes || seededPods < pods) {
     say(`[bench] seeding ${pods} pods in ${namespaces} namespaces on ${nodes} nodes…`);
     const r = await cluster.seed({ namespaces, pods, nodes });
     say(`[bench] seeded: created in ${r.createSeconds} s, all ready after ${r.readySeconds} s`);

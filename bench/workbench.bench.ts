@@ -20,7 +20,7 @@ import { connectionsTo, extensionHostPid, rssMiB } from '../test/e2e/harness/pro
 import { type RowClock, type RowEvent, startRowClock } from '../test/e2e/harness/rowClock';
 import { ensureVsix, openWorkbench, type WorkbenchSession } from '../test/e2e/harness/session';
 import { waitFor } from '../test/e2e/harness/wait';
-import { addSamples, clearReasons, emptySamples, hostNow, kubectlWatchLatency, modelLatency, OP_KINDS, type Op, plan, randomIntervals, type Samples } from './latency';
+import { addSamples, clearReasons, emptySamples, explainMisses, hostNow, kubectlWatchLatency, modelLatency, OP_KINDS, type Op, plan, randomIntervals, type Samples } from './latency';
 import { jitter, median, note, pause, percentile, report, reportPercentiles, runBench } from './report';
 import { kubectlMs, seededNamespace } from './support';
 
@@ -524,7 +524,11 @@ async function changeToRow(c: Cluster, ns: string): Promise<void> {
     const tag = variants.length > 1 ? ` [${v.name}]` : '';
     for (const k of OP_KINDS) reportPercentiles(`apiserver pod ${k} → row rendered in code-server${tag}`, ui[k], { name: 'kubectl get pods -w prints it', samples: ref[k] }, { p95: '< 300' });
     reportPercentiles(`apiserver pod change (all kinds) → row rendered in code-server${tag}`, all(ui), { name: 'BrowseModel change event in Node', samples: all(model) }, { p95: '< 300' });
-    note(`${tag || 'code-server'}: ${OP_KINDS.map((k) => `${ui[k].length} ${k}`).join(', ')} samples, ${rs.reduce((n, r) => n + r.missed, 0)} changes never shown within 20 s`);
+    const why = explainMisses(rs.flatMap((r) => r.ops));
+    note(
+      `${tag || 'code-server'}: ${OP_KINDS.map((k) => `${ui[k].length} ${k}`).join(', ')} samples, ${rs.reduce((n, r) => n + r.missed, 0)} changes never shown within 20 s: ` +
+        `${why.shortLived} of them a pod created and deleted within 1 s (no row while it lived, by design), ${why.unexplained.length} unexplained${why.unexplained.length ? ` (${why.unexplained.join('; ')})` : ''}`,
+    );
     splitTimes(rs.flatMap((r) => r.ops), rs.flatMap((r) => r.probe), tag);
     const toRow = rs.flatMap((r) => r.deploy.toRow);
     const kubectl = rs.flatMap((r) => r.deploy.kubectl);

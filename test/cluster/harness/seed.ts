@@ -98,11 +98,12 @@ export async function seed(api: ApiClient, opts: SeedOptions): Promise<SeedResul
       work.push({ ns, name: `app-${k}`, replicas });
     });
   });
-  // Services first, so the EndpointSlice controller fills slices as pods turn ready.
-  await inParallel(work, concurrency, async (w) => {
-    await api.create(`/api/v1/namespaces/${w.ns}/services`, service(w.ns, w.name, prefix));
-    await api.create(`/apis/apps/v1/namespaces/${w.ns}/deployments`, deployment(w.ns, w.name, w.replicas, prefix));
-  });
+  await inParallel(work, concurrency, (w) => api.create(`/apis/apps/v1/namespaces/${w.ns}/deployments`, deployment(w.ns, w.name, w.replicas, prefix)));
+  // Services after, fewer at once: each one allocates a ClusterIP (an IPAddress object), and on a
+  // loaded 2-core machine 64 of those at once ran past the apiserver's 60 s request timeout (504)
+  // while the controllers were creating pods. The EndpointSlice controller fills their slices from
+  // the pods already there.
+  await inParallel(work, Math.min(concurrency, 8), (w) => api.create(`/api/v1/namespaces/${w.ns}/services`, service(w.ns, w.name, prefix)));
   const created = Date.now();
 
   if (waitReady) {
