@@ -33,6 +33,11 @@ test('pod status follows kubectl: running, crashloop, image pull, init, terminat
   assert.equal(term.status, 'Terminating');
   const done = summarize('Pod', pod({ phase: 'Succeeded', containerStatuses: [{ name: 'app', state: { terminated: { reason: 'Completed', exitCode: 0 } } }] }));
   assert.deepEqual([done.status, done.severity], ['Completed', 'done']);
+  // kubectl prints Pending for both; only the one the scheduler cannot place needs attention.
+  const waiting = summarize('Pod', pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated' }] }));
+  assert.deepEqual([waiting.status, waiting.severity], ['Pending', 'progress']);
+  const unschedulable = summarize('Pod', pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available' }] }));
+  assert.deepEqual([unschedulable.status, unschedulable.severity], ['Pending', 'warning']);
   const notReady = summarize('Pod', pod({ phase: 'Running', containerStatuses: [{ name: 'app', ready: false, state: { running: {} } }] }));
   assert.equal(notReady.severity, 'warning');
 });

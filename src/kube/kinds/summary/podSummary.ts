@@ -109,6 +109,11 @@ export function summarizePod(pod: KubeObject): ObjectSummary {
     severity = 'warning';
     text = 'Running (not ready)';
   }
+  // Pending is progress while it waits its turn, but the scheduler saying no node fits is a
+  // problem that needs someone (kubectl still prints Pending: the text stays, the mark does not).
+  if (text === 'Pending' && (status.conditions ?? []).some((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable')) {
+    severity = 'warning';
+  }
   const details = [
     spec.nodeName ? `Node: ${spec.nodeName}` : 'Node: (not scheduled)',
     status.podIP ? `Pod IP: ${status.podIP}` : '',
