@@ -91,15 +91,18 @@ async function terminalShows(success: RegExp, what: string): Promise<string> {
   return text;
 }
 
-test('Roll Back from the release row: revision picked, confirmed; helm’s output stays in the terminal and the row shows revision 3', async () => {
+test('Roll Back from the release row: revision picked, confirmed; helm’s output stays in the terminal and the row shows revision 3', async (t) => {
+  const t0 = Date.now();
   await wb.openView('Kube Atlas');
   await wb.expand(VIEW, 'kube-atlas-local', 1);
   await wb.waitForItem(VIEW, ns, { level: 2, timeoutMs: 30_000 });
   await wb.expand(VIEW, ns, 2);
   await wb.expandUnder(VIEW, { label: ns, level: 2 }, 'Helm Releases');
   assert.equal(await rowShows(/^revision 2 · deployed$/), 'revision 2 · deployed');
+  t.diagnostic(`release row shown ${Date.now() - t0} ms after opening the view`);
 
   await menuAction(wb, 'shop', 4, 'Roll Back Helm Release…', 'helm-row-menu');
+  t.diagnostic(`context menu entry clicked at ${Date.now() - t0} ms`);
   const offered = await waitFor(async () => {
     const rows = await wb.quickPickLabels();
     return rows.length ? rows : undefined;
@@ -109,7 +112,9 @@ test('Roll Back from the release row: revision picked, confirmed; helm’s outpu
   await wb.pickQuickItem('Revision 1');
   const question = await wb.answerDialog('Roll Back');
   assert.match(question, new RegExp(`Roll back Helm release ${ns}/shop to revision 1 in context "kube-atlas-local"`));
+  const confirmed = Date.now();
   const text = await terminalShows(/Rollback was a success! Happy Helming!/, 'rollback');
+  t.diagnostic(`helm rollback ended (exit line shown) ${Date.now() - confirmed} ms after the confirmation`);
   // The command line as run, pinned to the context and namespace.
   assert.match(text, new RegExp(`helm rollback shop 1 --kube-context kube-atlas-local --namespace ${ns} --wait`));
 
