@@ -241,7 +241,7 @@ test('metrics-server registered: rows fill in by themselves and equal kubectl to
     // A row per container: POD and NAME columns, usage against each container's own budget.
     top.setContainers(true);
     const perContainerText = top.text();
-    assert.match(perContainerText, /kubectl top pod --context \S+ -n \S+ --containers  ·  sorted by name/);
+    assert.match(perContainerText, /kubectl top pod --context \S+ -n \S+ --containers {2}· {2}sorted by name/);
     assert.match(perContainerText, /^POD\s+NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)\s+CPU\/REQUEST/m);
     const containerRows = perContainerText.split('\n').filter((l) => /^(web-|solo)/.test(l));
     assert.deepEqual(containerRows.map((l) => l.split(/\s+/).slice(1, 2)[0]), ['solo', 'log', 'web', 'log', 'web'], perContainerText);
