@@ -5,7 +5,7 @@
 // command line Kube Atlas runs (context and namespace pinned) doing what it says.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -20,6 +20,7 @@ import { waitFor } from '../support/waitFor';
 import { type RealStack, realStack } from '../support/realStack';
 import type { Cluster } from './cluster.harness';
 import { helmBinary } from './harness/helmBinary';
+import { writeChart } from './harness/helmChart';
 import { uniqueName, useCluster } from './harness/use-cluster';
 
 const run = promisify(execFile);
@@ -27,17 +28,6 @@ const ns = uniqueName('helm');
 const chartDir = mkdtempSync(join(tmpdir(), 'kube-atlas-chart-'));
 let stack: RealStack;
 let helmBin: string;
-
-function writeChart(dir: string): void {
-  mkdirSync(join(dir, 'templates'), { recursive: true });
-  writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: shop\nversion: 0.1.0\nappVersion: "1.0"\ndescription: a chart of the Kube Atlas tests\n');
-  writeFileSync(join(dir, 'values.yaml'), 'replicas: 1\ngreeting: hello\nimage:\n  repository: registry.invalid/shop\n  tag: "1.0"\nextra:\n  keep: true\n');
-  writeFileSync(
-    join(dir, 'templates', 'configmap.yaml'),
-    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n  greeting: {{ .Values.greeting | quote }}\n  image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n',
-  );
-  writeFileSync(join(dir, 'templates', 'NOTES.txt'), 'Thanks for installing {{ .Release.Name }} ({{ .Values.greeting }}).\n');
-}
 
 const cluster = useCluster({
   namespace: ns,

@@ -10,7 +10,7 @@ import { listUsage, type NodeUsage, type PodUsage } from '../../src/kube/metrics
 import { MetricsHub } from '../../src/kube/metrics/metricsHub';
 import { formatCpu, formatMemory, formatMemoryMi } from '../../src/kube/metrics/quantity';
 import { TopSession } from '../../src/kube/metrics/topSession';
-import { topNodesTable, topPodsTable } from '../../src/kube/metrics/topTable';
+import { topContainersTable, topNodesTable, topPodsTable } from '../../src/kube/metrics/topTable';
 import { nodeAllocatable } from '../../src/kube/metrics/usageMath';
 import { BrowseModel, type BrowseState } from '../../src/kube/tree/browseModel';
 import type { BrowseNode } from '../../src/kube/tree/nodes';
@@ -97,16 +97,15 @@ async function openTree(): Promise<{ nodesKind: BrowseNode; podsKind: BrowseNode
   return { nodesKind, podsKind };
 }
 
-/** `kubectl top pod`/`node` rows by name (columns as printed). */
-async function kubectlTop(c: Cluster, what: 'pod' | 'node'): Promise<Map<string, string[]>> {
-  const { stdout } = await c.kubectl(['top', what, ...(what === 'pod' ? ['-n', ns] : []), '--no-headers']);
-  return new Map(
-    stdout
-      .trim()
-      .split('\n')
-      .map((l) => l.trim().split(/\s+/))
-      .map((cols) => [cols[0] ?? '', cols.slice(1)]),
-  );
+/** `kubectl top pod`/`node` rows by name (columns as printed); with --containers by "pod/container". */
+async function kubectlTop(c: Cluster, what: 'pod' | 'node', containers = false): Promise<Map<string, string[]>> {
+  const { stdout } = await c.kubectl(['top', what, ...(what === 'pod' ? ['-n', ns] : []), ...(containers ? ['--containers'] : []), '--no-headers']);
+  return keyed(stdout.trim().split('\n'), containers ? 2 : 1);
+}
+
+/** Rows split into columns, keyed by their first `keyColumns` columns joined with "/". */
+function keyed(lines: string[], keyColumns: number): Map<string, string[]> {
+  return new Map(lines.map((l) => l.trim().split(/\s+/)).map((cols) => [cols.slice(0, keyColumns).join('/'), cols.slice(keyColumns)]));
 }
 
 /**
@@ -126,9 +125,9 @@ async function sameScrape<T extends { name: string; timestamp?: string }>(read: 
   );
 }
 
-/** A table's rows by their first column (header dropped), as kubectlTop reads kubectl's. */
-function tableRows(lines: string[]): Map<string, string[]> {
-  return new Map(lines.slice(1).map((l) => l.trim().split(/\s+/)).map((cols) => [cols[0] ?? '', cols.slice(1)]));
+/** A table's rows by their first column(s) (header dropped), as kubectlTop reads kubectl's. */
+function tableRows(lines: string[], keyColumns = 1): Map<string, string[]> {
+  return keyed(lines.slice(1), keyColumns);
 }
 
 /** LISTs metrics-server has served so far (0 before it runs). */
@@ -187,6 +186,16 @@ test('metrics-server registered: rows fill in by themselves and equal kubectl to
   assert.ok(['1m', '2m'].includes(formatCpu(solo?.cpu ?? 0n)), formatCpu(solo?.cpu ?? 0n));
   t.diagnostic(`solo pod: ${solo?.cpu} nanocores (KWOK: 1m) → ${formatCpu(solo?.cpu ?? 0n)}; web pod: ${web.cpu} nanocores (2 × 120m)`);
 
+  // Containers: kubectl top pod --containers from one scrape = the per-container table's first columns.
+  const perContainer = await sameScrape(
+    async () => ((await listUsage(transport, { kind: 'pods', namespace: ns })) as { items: PodUsage[] }).items,
+    () => kubectlTop(c, 'pod', true),
+  );
+  const containerTable = topContainersTable(perContainer.ours, 'name', { allNamespaces: false });
+  assert.equal(perContainer.theirs.size, 5, `two web pods of two containers, and solo: ${[...perContainer.theirs.keys()].join(', ')}`);
+  assert.deepEqual(new Map([...tableRows(containerTable, 2)].map(([key, cols]) => [key, cols.slice(0, 2)])), perContainer.theirs, 'CPU(cores) and MEMORY(bytes) of every container');
+  t.diagnostic(`ours, equal to kubectl top pod --containers: ${containerTable.join(' | ')}`);
+
   // What the rows show are those figures (the hub read them at its own interval: wait for a read
   // of the same scrape, then compare text).
   await waitFor(() => hub.pods(stack.context, ns)?.find((p) => p.name === web.name)?.timestamp === web.timestamp, { what: 'the hub to hold that scrape', timeoutMs: 30_000 });
@@ -228,6 +237,21 @@ test('metrics-server registered: rows fill in by themselves and equal kubectl to
     assert.ok(rows[rows.length - 1]?.startsWith('solo'), 'sorted by CPU, largest first: solo (1m) last');
     top.setSort('name');
     assert.ok(top.text().split('\n').filter((l) => /^(web-|solo)/.test(l))[0]?.startsWith('solo'), 'by name: solo first');
+    // A row per container: POD and NAME columns, usage against each container's own budget.
+    top.setContainers(true);
+    const perContainerText = top.text();
+    assert.match(perContainerText, /kubectl top pod --context \S+ -n \S+ --containers {2}· {2}sorted by name/);
+    assert.match(perContainerText, /^POD\s+NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)\s+CPU\/REQUEST/m);
+    const containerRows = perContainerText.split('\n').filter((l) => /^(web-|solo)/.test(l));
+    assert.deepEqual(containerRows.map((l) => l.split(/\s+/).slice(1, 2)[0]), ['solo', 'log', 'web', 'log', 'web'], perContainerText);
+    assert.ok(
+      containerRows.filter((l) => / web /.test(l)).every((l) => /\s96Mi\s+\d+%\s+\d+%\s+150%\s+37%$/.test(l)),
+      `web containers: 96Mi is 150% of their 64Mi request and 37% of their 256Mi limit\n${perContainerText}`,
+    );
+    assert.ok(
+      containerRows.filter((l) => / log /.test(l)).every((l) => /\s96Mi\s+\d+%\s+-\s+-\s+-$/.test(l)),
+      `log containers: a CPU request only\n${perContainerText}`,
+    );
   } finally {
     top.dispose();
   }

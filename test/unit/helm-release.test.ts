@@ -106,6 +106,16 @@ test('helm command lines are argument arrays pinned to the context and namespace
   }
 });
 
+test('the helm command line shown above its output redacts secrets, in flags and in --set values', async () => {
+  const { helmCommandLine, rollbackArgs } = await import('../../src/kube/helm/helmCli');
+  const t = { context: 'dev', namespace: 'shop', release: 'web' };
+  assert.equal(helmCommandLine(rollbackArgs(t, 3)), 'helm rollback web 3 --kube-context dev --namespace shop --wait');
+  assert.equal(
+    helmCommandLine(['upgrade', 'web', 'repo/web', '--set', 'db.password=hunter22,replicas=2', '--set-string', 'apiToken=abcd1234', '--password', 's3cr3t!', '--values', '/tmp/v.yaml']),
+    'helm upgrade web repo/web --set db.password=***,replicas=2 --set-string apiToken=*** --password *** --values /tmp/v.yaml',
+  );
+});
+
 test('tree rows: one per release from Secrets and ConfigMaps, status as severity, non-Helm objects ignored', async () => {
   const { releaseNode, releasesIn, helmGroupNode } = await import('../../src/kube/tree/helmNodes');
   const ns = { id: 'c/x/ns/team-a', type: 'namespace', parent: undefined, context: 'x', namespace: 'team-a', label: 'team-a', description: '', tooltip: '', severity: undefined, icon: '', contextValue: '', collapsible: true } as const;

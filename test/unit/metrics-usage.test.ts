@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import type { KubeObject } from '../../src/kube/kinds/types';
 import { parseNodeMetrics, parsePodMetrics } from '../../src/kube/metrics/metricsApi';
 import { parseQuantity } from '../../src/kube/metrics/quantity';
-import { sortTop, topNodesTable, topPodsTable } from '../../src/kube/metrics/topTable';
+import { sortTop, topContainersTable, topNodesTable, topPodsTable } from '../../src/kube/metrics/topTable';
 import { containerBudget, nodeAllocatable, nodeUsageShort, podBudget, usageLines, usagePercent, usageShort } from '../../src/kube/metrics/usageMath';
 
 const q = (s: string) => parseQuantity(s)!;
@@ -120,6 +120,39 @@ test('Top Pods table: kubectl top pod’s columns and units, then usage against 
     'small   5m           10Mi            -             -           -                -',
   ]);
   assert.ok(topPodsTable(pods, 'cpu', { allNamespaces: true })[0]?.startsWith('NAMESPACE   NAME'));
+});
+
+test('Top Pods per container (kubectl top pod --containers): POD and NAME columns, pods by their totals, containers sorted within each', () => {
+  const pods = parsePodMetrics({
+    items: [
+      {
+        metadata: { name: 'web-1', namespace: 'shop' },
+        containers: [
+          { name: 'app', usage: { cpu: '20m', memory: '40Mi' } },
+          { name: 'proxy', usage: { cpu: '30m', memory: '8Mi' } },
+        ],
+      },
+      { metadata: { name: 'db', namespace: 'data' }, containers: [{ name: 'pg', usage: { cpu: '40m', memory: '512Mi' } }] },
+    ],
+  });
+  const budget = (p: { name: string }, c: string) => (p.name === 'web-1' && c === 'app' ? { requests: { cpu: q('10m'), memory: q('64Mi') }, limits: { memory: q('80Mi') } } : undefined);
+  // By CPU: web-1 (50m in all) before db (40m); within web-1, proxy (30m) before app (20m).
+  assert.deepEqual(topContainersTable(pods, 'cpu', { allNamespaces: true, budget }), [
+    'NAMESPACE   POD     NAME    CPU(cores)   MEMORY(bytes)   CPU/REQUEST   CPU/LIMIT   MEMORY/REQUEST   MEMORY/LIMIT',
+    'shop        web-1   proxy   30m          8Mi             -             -           -                -',
+    'shop        web-1   app     20m          40Mi            200%          -           62%              50%',
+    'data        db      pg      40m          512Mi           -             -           -                -',
+  ]);
+  // By memory: db first; within web-1, app (40Mi) before proxy. By name: pods, then containers, by name.
+  assert.deepEqual(
+    topContainersTable(pods, 'memory', { allNamespaces: false }).slice(1).map((l) => l.split(/\s+/).slice(0, 2).join('/')),
+    ['db/pg', 'web-1/app', 'web-1/proxy'],
+  );
+  assert.deepEqual(
+    topContainersTable(pods, 'name', { allNamespaces: true }).slice(1).map((l) => l.split(/\s+/).slice(1, 3).join('/')),
+    ['db/pg', 'web-1/app', 'web-1/proxy'],
+  );
+  assert.ok(topContainersTable(pods, 'cpu', { allNamespaces: false })[0]?.startsWith('POD     NAME    CPU(cores)'));
 });
 
 test('Top Nodes table: percent of allocatable as kubectl, nodes without figures listed as <unknown>', () => {

@@ -3,6 +3,7 @@
 // the context and namespace the user picked, with the kubeconfig files the extension reads.
 import { accessSync, constants } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { isSecretName, REDACTED, redactArgs } from '../util/redact';
 
 /** The helm executable: `configured` if it is a path, else the first `configured` on PATH. */
 export function findExecutable(configured: string, pathEnv: string | undefined, delimiter: string): string | undefined {
@@ -53,4 +54,28 @@ export function kubeconfigEnv(files: { path: string; exists: boolean }[], delimi
     .filter((f) => f.exists)
     .map((f) => f.path)
     .join(delimiter);
+}
+
+/** Flags whose value is `key=value[,key=value]` (values set on the command line). */
+const SET_FLAGS = new Set(['--set', '--set-string', '--set-json', '--set-literal']);
+
+/**
+ * The command line shown above helm's output: secret-named flags' values and `--set` values whose
+ * key names a secret (`--set db.password=x` → `db.password=***`) are redacted; the rest stays so
+ * the user can read what ran and run it again.
+ */
+export function helmCommandLine(args: readonly string[]): string {
+  const out = redactArgs(args);
+  for (let i = 0; i + 1 < args.length; i++) {
+    if (!SET_FLAGS.has(args[i]!)) continue;
+    out[i + 1] = args[i + 1]!
+      .split(',')
+      .map((pair) => {
+        const eq = pair.indexOf('=');
+        const key = eq > 0 ? pair.slice(0, eq) : '';
+        return key && isSecretName(key.split('.').pop() ?? key) ? `${key}=${REDACTED}` : pair;
+      })
+      .join(',');
+  }
+  return ['helm', ...out].join(' ');
 }

@@ -9,8 +9,8 @@ import type { ChangeSet } from '../watch/changeSet';
 import { type Acquired, ViewLeases } from '../watch/viewLeases';
 import type { MetricsAvailability, MetricsScope } from './metricsApi';
 import type { MetricsHub } from './metricsHub';
-import { TOP_SORTS, type TopSort, topNodesTable, topPodsTable } from './topTable';
-import { nodeAllocatable, podBudget } from './usageMath';
+import { TOP_SORTS, type TopSort, topContainersTable, topNodesTable, topPodsTable } from './topTable';
+import { containerBudget, nodeAllocatable, podBudget, runningContainers } from './usageMath';
 
 export interface TopTarget {
   context: string;
@@ -24,10 +24,10 @@ export function topScope(t: TopTarget): MetricsScope {
 }
 
 /** The kubectl command the view's table corresponds to. */
-export function kubectlEquivalent(t: TopTarget, sort: TopSort): string {
+export function kubectlEquivalent(t: TopTarget, sort: TopSort, containers = false): string {
   const by = sort === 'name' ? '' : ` --sort-by=${sort}`;
   if (t.what === 'nodes') return `kubectl top node --context ${t.context}${by}`;
-  return `kubectl top pod --context ${t.context} ${t.namespace ? `-n ${t.namespace}` : '-A'}${by}`;
+  return `kubectl top pod --context ${t.context} ${t.namespace ? `-n ${t.namespace}` : '-A'}${containers ? ' --containers' : ''}${by}`;
 }
 
 const SORT_WORD: Record<TopSort, string> = { cpu: 'CPU, largest first', memory: 'memory, largest first', name: 'name' };
@@ -47,6 +47,8 @@ export class TopSession {
     readonly target: TopTarget,
     private readonly holder: string,
     public sort: TopSort = 'cpu',
+    /** Pods views: a row per container (kubectl top pod --containers) instead of per pod. */
+    public containers = false,
   ) {
     this.leases = new ViewLeases(clusters.hub, {
       changed: (_w, cs: ChangeSet) => {
@@ -80,12 +82,19 @@ export class TopSession {
     this.changed.fire();
   }
 
+  /** Pods views: per-container rows on or off (nodes have no containers: ignored). */
+  setContainers(on: boolean): void {
+    if (this.target.what !== 'pods' || on === this.containers) return;
+    this.containers = on;
+    this.changed.fire();
+  }
+
   text(): string {
     const t = this.target;
     const where = t.what === 'nodes' ? 'nodes' : t.namespace ? `pods in namespace ${t.namespace}` : 'pods in all namespaces';
     const head = [
       `Top ${where} — context ${t.context}`,
-      `Like: ${kubectlEquivalent(t, this.sort)}  ·  sorted by ${SORT_WORD[this.sort]} (Sort by CPU / Memory / Name in the title bar)`,
+      `Like: ${kubectlEquivalent(t, this.sort, this.containers)}  ·  sorted by ${SORT_WORD[this.sort]} (Sort by CPU / Memory / Name${t.what === 'pods' ? `, Toggle Rows per Container (now per ${this.containers ? 'container' : 'pod'})` : ''} in the title bar)`,
     ];
     const avail = this.hub.availability(t.context);
     if (avail.state !== 'available') return [...head, '', availabilityText(avail), ''].join('\n');
@@ -103,14 +112,27 @@ export class TopSession {
             const n = objects.get(name);
             return n ? nodeAllocatable(n) : undefined;
           }, [...objects.keys()])
-        : topPodsTable(rows as NonNullable<ReturnType<MetricsHub['pods']>>, this.sort, {
-            allNamespaces: !t.namespace,
-            budget: (p) => {
-              const o = objects.get(`${p.namespace}/${p.name}`);
-              return o ? podBudget(o) : undefined;
-            },
-          });
-    const note = t.what === 'pods' ? ['', 'CPU/REQUEST … MEMORY/LIMIT: usage as a percent of the pod’s requests and limits (its running containers); "-": none set.'] : [];
+        : this.containers
+          ? topContainersTable(rows as NonNullable<ReturnType<MetricsHub['pods']>>, this.sort, {
+              allNamespaces: !t.namespace,
+              budget: (p, container) => {
+                const o = objects.get(`${p.namespace}/${p.name}`);
+                return o ? containerBudget(runningContainers(o).find((c) => c.name === container)) : undefined;
+              },
+            })
+          : topPodsTable(rows as NonNullable<ReturnType<MetricsHub['pods']>>, this.sort, {
+              allNamespaces: !t.namespace,
+              budget: (p) => {
+                const o = objects.get(`${p.namespace}/${p.name}`);
+                return o ? podBudget(o) : undefined;
+              },
+            });
+    const note =
+      t.what !== 'pods'
+        ? []
+        : this.containers
+          ? ['', 'Pods in order of their totals, each pod’s containers sorted the same way. CPU/REQUEST … MEMORY/LIMIT: usage as a percent of the container’s requests and limits; "-": none set.']
+          : ['', 'CPU/REQUEST … MEMORY/LIMIT: usage as a percent of the pod’s requests and limits (its running containers); "-": none set.'];
     return [...head, '', ...(rows.length ? table : ['No figures: the metrics API reports nothing here yet.']), ...note, ''].join('\n');
   }
 

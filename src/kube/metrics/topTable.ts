@@ -48,25 +48,38 @@ const pct = (used: bigint, of: bigint | undefined): string => {
   return p === undefined ? '-' : `${p}%`;
 };
 
+/** Usage as a percent of requests and limits, the four columns after kubectl's ("-": none set). */
+function budgetColumns(u: CpuMemory, b: Budget | undefined): string[] {
+  return [pct(u.cpu, b?.requests.cpu), pct(u.cpu, b?.limits.cpu), pct(u.memory, b?.requests.memory), pct(u.memory, b?.limits.memory)];
+}
+
+const BUDGET_HEAD = ['CPU/REQUEST', 'CPU/LIMIT', 'MEMORY/REQUEST', 'MEMORY/LIMIT'];
+
 /**
  * kubectl top pod's table (NAMESPACE when all namespaces are shown, NAME, CPU(cores),
  * MEMORY(bytes)) with usage as a percent of the pod's requests and limits after it ("-": none).
  */
 export function topPodsTable(pods: readonly PodUsage[], sort: TopSort, opts: { allNamespaces: boolean; budget?: (p: PodUsage) => Budget | undefined }): string[] {
-  const head = [...(opts.allNamespaces ? ['NAMESPACE'] : []), 'NAME', 'CPU(cores)', 'MEMORY(bytes)', 'CPU/REQUEST', 'CPU/LIMIT', 'MEMORY/REQUEST', 'MEMORY/LIMIT'];
-  const rows = sortTop(pods, sort).map((p) => {
-    const b = opts.budget?.(p);
-    return [
-      ...(opts.allNamespaces ? [p.namespace] : []),
-      p.name,
-      formatCpu(p.cpu),
-      formatMemoryMi(p.memory),
-      pct(p.cpu, b?.requests.cpu),
-      pct(p.cpu, b?.limits.cpu),
-      pct(p.memory, b?.requests.memory),
-      pct(p.memory, b?.limits.memory),
-    ];
-  });
+  const head = [...(opts.allNamespaces ? ['NAMESPACE'] : []), 'NAME', 'CPU(cores)', 'MEMORY(bytes)', ...BUDGET_HEAD];
+  const rows = sortTop(pods, sort).map((p) => [...(opts.allNamespaces ? [p.namespace] : []), p.name, formatCpu(p.cpu), formatMemoryMi(p.memory), ...budgetColumns(p, opts.budget?.(p))]);
+  return alignColumns([head, ...rows]);
+}
+
+/**
+ * kubectl top pod --containers: a row per container (NAMESPACE, POD, NAME = the container's,
+ * CPU(cores), MEMORY(bytes)), the pods in the pod table's order (by their totals) and each pod's
+ * containers sorted the same way within it, as kubectl prints them; then usage as a percent of
+ * the container's own requests and limits.
+ */
+export function topContainersTable(
+  pods: readonly PodUsage[],
+  sort: TopSort,
+  opts: { allNamespaces: boolean; budget?: (p: PodUsage, container: string) => Budget | undefined },
+): string[] {
+  const head = [...(opts.allNamespaces ? ['NAMESPACE'] : []), 'POD', 'NAME', 'CPU(cores)', 'MEMORY(bytes)', ...BUDGET_HEAD];
+  const rows = sortTop(pods, sort).flatMap((p) =>
+    sortTop(p.containers, sort).map((c) => [...(opts.allNamespaces ? [p.namespace] : []), p.name, c.name, formatCpu(c.cpu), formatMemoryMi(c.memory), ...budgetColumns(c, opts.budget?.(p, c.name))]),
+  );
   return alignColumns([head, ...rows]);
 }
 

@@ -1,21 +1,23 @@
 // "Show Helm Releases…": the releases of a namespace (or all), read from Helm's storage without
 // helm; each opens its values, computed values, manifest, notes and history as read-only
-// documents. Rollback, upgrade with edited values and uninstall run the user's own helm in a
-// terminal (its output visible), pinned to the context and namespace, after a confirmation
-// (twice on production contexts). Without helm on PATH those say so.
+// documents. Rollback, upgrade with edited values and uninstall (also straight from a release
+// row's context menu) run the user's own helm in a terminal that keeps its output and exit code,
+// pinned to the context and namespace, after a confirmation (twice on production contexts).
+// Without helm on PATH those say so.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { dump } from 'js-yaml';
 import * as vscode from 'vscode';
 import type { ClusterManager } from '../../kube/clusters/clusterManager';
-import { findExecutable, type HelmTarget, kubeconfigEnv, rollbackArgs, uninstallArgs, upgradeArgs } from '../../kube/helm/helmCli';
+import { findExecutable, type HelmTarget, helmCommandLine, kubeconfigEnv, rollbackArgs, uninstallArgs, upgradeArgs } from '../../kube/helm/helmCli';
 import type { ReleaseSummary } from '../../kube/helm/releaseIndex';
 import { listReleases, readRevision, releaseHistory } from '../../kube/helm/releaseReader';
 import { historyText, type ReleaseView, releaseText, VIEW_TITLES } from '../../kube/helm/releaseText';
 import type { BrowseNode } from '../../kube/tree/nodes';
 import { showFailure, transportOf } from '../commands/actionTargets';
 import { confirmAction } from '../confirm';
+import { PtyProcessTerminal } from '../exec/ptyTerminal';
 import { SECTION } from '../settings';
 import { HelmDocuments } from './helmDocuments';
 
@@ -61,28 +63,25 @@ export function registerHelmCommands(deps: HelmCommandDeps): vscode.Disposable[]
     return findExecutable(configured?.trim() || 'helm', process.env.PATH, delimiter);
   };
 
-  const runHelm = (t: HelmTarget, args: string[], onClose?: () => void): void => {
+  // helm runs in a pty behind a Pseudoterminal that stays open when it ends, with its output and
+  // exit code: a `shellPath` terminal closes as soon as helm exits with 0, and the output goes with it.
+  const runHelm = (t: HelmTarget, args: string[], onDone?: () => void): void => {
     const helm = helmPath();
     if (!helm) {
       void vscode.window.showErrorMessage('helm is not on PATH: Kube Atlas reads releases without it, but changes them only through your own helm. Install helm or set kubeAtlas.helm.path.');
-      onClose?.();
+      onDone?.();
       return;
     }
-    const term = vscode.window.createTerminal({
-      name: `helm ${args[0]} ${t.release} (${t.context}/${t.namespace})`,
-      shellPath: helm,
-      shellArgs: args,
-      env: { KUBECONFIG: kubeconfigEnv(clusters.kubeconfig?.files ?? [], delimiter) },
-      isTransient: true,
+    const pty = new PtyProcessTerminal({
+      program: () => helm,
+      args,
+      what: 'helm',
+      shown: helmCommandLine(args),
+      missing: `${helm} cannot be run.`,
+      env: () => ({ KUBECONFIG: kubeconfigEnv(clusters.kubeconfig?.files ?? [], delimiter) }),
+      onDone,
     });
-    term.show();
-    if (onClose) {
-      const sub = vscode.window.onDidCloseTerminal((closed) => {
-        if (closed !== term) return;
-        sub.dispose();
-        onClose();
-      });
-    }
+    vscode.window.createTerminal({ name: `helm ${args[0]} ${t.release} (${t.context}/${t.namespace})`, pty, isTransient: true }).show();
   };
 
   const pickNamespace = async (context: string): Promise<string | undefined | null> => {
@@ -137,12 +136,19 @@ export function registerHelmCommands(deps: HelmCommandDeps): vscode.Disposable[]
       ignoreFocusOut: true,
     });
     if (!chartRef) return;
-    // A private temporary file (0600), removed when helm's terminal closes: values may hold secrets.
+    // A private temporary file (0600), removed once helm has read it (when it ends): values may hold secrets.
     const dir = mkdtempSync(join(tmpdir(), 'kube-atlas-helm-'));
     const file = join(dir, `${r.name}-values.yaml`);
     writeFileSync(file, `# Values for helm upgrade ${r.name} ${chartRef} (context ${context}, namespace ${r.namespace}).\n# Edit, save, then choose "Upgrade" in the notification.\n${dump(rel.config ?? {}, { noRefs: true, lineWidth: 120 })}`, { mode: 0o600 });
-    const cleanup = () => rmSync(dir, { recursive: true, force: true });
-    const editor = await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+    const uri = vscode.Uri.file(file);
+    // Its tab is closed first (so no editor is left on a deleted file, and edits made meanwhile are
+    // asked about before the file goes).
+    const cleanup = (): void => {
+      const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri.toString());
+      const remove = () => rmSync(dir, { recursive: true, force: true });
+      void Promise.resolve(tabs.length ? vscode.window.tabGroups.close(tabs) : true).then(remove, remove);
+    };
+    const editor = await vscode.window.showTextDocument(uri, { preview: false });
     const go = await vscode.window.showInformationMessage(`Edit the values of ${r.namespace}/${r.name}, then upgrade.`, 'Upgrade', 'Cancel');
     if (go !== 'Upgrade') return cleanup();
     await editor.document.save();
@@ -157,10 +163,11 @@ export function registerHelmCommands(deps: HelmCommandDeps): vscode.Disposable[]
     else if (choice.action) await act(context, r, choice.action);
   };
 
-  const openRelease = async (node?: BrowseNode): Promise<void> => {
+  /** A release row's command: the quick pick of views and actions, or one action straight away. */
+  const fromRow = (action?: NonNullable<Choice['action']>) => async (node?: BrowseNode): Promise<void> => {
     if (!node?.release) return;
     try {
-      await choose(node.context, node.release);
+      await (action ? act(node.context, node.release, action) : choose(node.context, node.release));
     } catch (e) {
       showFailure(`Helm release ${node.release.namespace}/${node.release.name}`, e);
     }
@@ -191,5 +198,12 @@ export function registerHelmCommands(deps: HelmCommandDeps): vscode.Disposable[]
     }
   };
 
-  return [documents, vscode.commands.registerCommand('kubeAtlas.helm.showReleases', showReleases), vscode.commands.registerCommand('kubeAtlas.helm.openRelease', openRelease)];
+  return [
+    documents,
+    vscode.commands.registerCommand('kubeAtlas.helm.showReleases', showReleases),
+    vscode.commands.registerCommand('kubeAtlas.helm.openRelease', fromRow()),
+    vscode.commands.registerCommand('kubeAtlas.helm.rollback', fromRow('rollback')),
+    vscode.commands.registerCommand('kubeAtlas.helm.upgrade', fromRow('upgrade')),
+    vscode.commands.registerCommand('kubeAtlas.helm.uninstall', fromRow('uninstall')),
+  ];
 }

@@ -1,5 +1,6 @@
 // "Top Pods" (context row = all namespaces, namespace row, Pods kind row, palette) and "Top Nodes"
-// (context row, Nodes kind row, palette), and the sort buttons in a top view's title bar.
+// (context row, Nodes kind row, palette), and the sort and per-container buttons in a top view's
+// title bar.
 import * as vscode from 'vscode';
 import { ALL_NAMESPACES, pickNamespace } from '../commands/namespacePick';
 import type { ClusterManager } from '../../kube/clusters/clusterManager';
@@ -37,6 +38,10 @@ export function registerMetricsCommands(deps: MetricsCommandDeps): vscode.Dispos
     vscode.commands.registerCommand('kubeAtlas.topSortCpu', sortCommand('cpu')),
     vscode.commands.registerCommand('kubeAtlas.topSortMemory', sortCommand('memory')),
     vscode.commands.registerCommand('kubeAtlas.topSortName', sortCommand('name')),
+    vscode.commands.registerCommand('kubeAtlas.topToggleContainers', (uri?: vscode.Uri) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (target?.scheme === TOP_SCHEME) deps.documents.toggleContainers(target);
+    }),
   ];
 }
 

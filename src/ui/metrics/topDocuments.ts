@@ -68,6 +68,12 @@ export class TopDocuments implements vscode.TextDocumentContentProvider, vscode.
     this.entries.get(uri.toString())?.session.setSort(sort);
   }
 
+  /** Per-container rows on or off in a Top Pods view. */
+  toggleContainers(uri: vscode.Uri): void {
+    const s = this.entries.get(uri.toString())?.session;
+    s?.setContainers(!s.containers);
+  }
+
   /** Open views (the in-host tests read their text). */
   texts(): Record<string, string> {
     return Object.fromEntries([...this.entries].map(([k, e]) => [k, e.session.text()]));
