@@ -120,6 +120,16 @@ async function buildMetricsServer() {
   return undefined;
 }
 
+// The e2e tier's one code-server (test/e2e/harness/sharedServer.harness.ts): every e2e file opens
+// its own window (its own folder, settings and extension host) on it.
+let codeServer;
+async function stopCodeServer() {
+  if (!codeServer) return;
+  log('stopping the shared code-server');
+  await codeServer.stop().catch((e) => console.error(String(e)));
+  codeServer = undefined;
+}
+
 async function stopCluster() {
   if (!cluster) return;
   log('stopping the cluster');
@@ -130,7 +140,9 @@ async function stopCluster() {
 
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
-    void stopCluster().finally(() => process.exit(130));
+    void stopCodeServer()
+      .then(() => stopCluster())
+      .finally(() => process.exit(130));
   });
 }
 
@@ -158,12 +170,20 @@ try {
     if (pkg.code !== 0) throw new Error('packaging the .vsix failed');
     const { ensureCodeServer } = await import(join(root, 'scripts/toolchain.mjs'));
     await ensureCodeServer();
-    await nodeTests('e2e', files(join(root, 'out/test/e2e')), env);
+    const { startSharedServer, SHARED_SERVER_ENV } = require(join(root, 'out/test/e2e/harness/sharedServer.harness.js'));
+    log('starting the shared code-server');
+    codeServer = await startSharedServer();
+    try {
+      await nodeTests('e2e', files(join(root, 'out/test/e2e')), { ...env, [SHARED_SERVER_ENV]: JSON.stringify(codeServer.info) });
+    } finally {
+      await stopCodeServer();
+    }
   }
 } catch (e) {
   totals.fail++;
   console.error(`\n[test] ${e instanceof Error ? e.stack : String(e)}`);
 } finally {
+  await stopCodeServer();
   await stopCluster();
 }
 log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);

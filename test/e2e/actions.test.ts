@@ -2,8 +2,8 @@
 // scale a Deployment from its context menu (input box with the current replicas, validation),
 // then restart it (confirmation naming the context) and watch the rollout in the progress
 // notification and on the tree row until it finishes; then follow the logs of all its pods in a
-// live document and see a line written later appear without a click. One code-server for the
-// whole file.
+// live document and see a line written later appear without a click. One window on the tier's
+// shared code-server.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ before(async () => {
   const podFile = join(tmpdir(), `${ns}-shell-pod.json`);
   writeFileSync(podFile, JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'shell-pod', namespace: ns }, spec: { nodeName: 'kwok-node-0', containers: [{ name: 'main', image: 'registry.invalid/x:1' }] } }));
   await kubectl(['apply', '-f', podFile]);
-  session = await openWorkbench({ env: { KUBECONFIG: join(clusterDir ?? '', 'kubeconfig') }, settings: { 'kubeAtlas.tree.pageSize': 500 } });
+  session = await openWorkbench({ settings: { 'kubeAtlas.kubeconfigFiles': [join(clusterDir ?? '', 'kubeconfig')], 'kubeAtlas.tree.pageSize': 500 } });
   wb = session.wb;
 });
 

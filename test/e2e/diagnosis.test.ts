@@ -5,7 +5,7 @@
 // text names the cause, the scheduler's event as evidence and the next step; a YAML file of the
 // workspace that describes a Deployment whose pods cannot be scheduled gets a warning at its
 // metadata.name line in the Problems view while it is open, which goes when the cluster is fixed
-// (a node gets the label the pods ask for). One code-server.
+// (a node gets the label the pods ask for). One window on the tier's shared code-server.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -85,7 +85,7 @@ before(async () => {
     ].join('\n'),
   );
   await kubectl(['apply', '-f', manifest]);
-  session = await openWorkbench({ folder: workspaceDir, env: { KUBECONFIG: join(clusterDir ?? '', 'kubeconfig') }, settings: { 'kubeAtlas.tree.pageSize': 500 } });
+  session = await openWorkbench({ folder: workspaceDir, settings: { 'kubeAtlas.kubeconfigFiles': [join(clusterDir ?? '', 'kubeconfig')], 'kubeAtlas.tree.pageSize': 500 } });
   wb = session.wb;
 });
 

@@ -1,7 +1,7 @@
 // Exec, batch exec and port-forward in a real VS Code (code-server) against the test cluster,
 // driven like a user: Run Command in Pods… on a Deployment (results document, failures first,
 // Re-run Failed); the terminal "+" menu's Kubernetes Pod Shell; Port Forward… with a fetch
-// through it and a stop from the status bar. One code-server for the whole file.
+// through it and a stop from the status bar. Windows on the tier's shared code-server.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -39,9 +39,9 @@ before(async () => {
   // kubectl and a test plugin on the extension host's PATH (the plugin prints what it was given).
   mkdirSync(binDir, { recursive: true });
   symlinkSync(join(clusterDir ?? '', 'bin', 'kubectl'), join(binDir, 'kubectl'));
-  writeFileSync(join(binDir, 'kubectl-hello'), '#!/bin/sh\necho "hello-plugin args: $*"\necho "hello-plugin kubeconfig: $KUBECONFIG"\nexit 7\n');
+  writeFileSync(join(binDir, 'kubectl-hello'), '#!/bin/sh\necho "hello-plugin args: $*"\necho "$KUBECONFIG" | tr : \'\\n\' | sed \'s/^/hello-plugin kubeconfig: /\'\nexit 7\n');
   chmodSync(join(binDir, 'kubectl-hello'), 0o755);
-  session = await openWorkbench({ env: { KUBECONFIG: join(clusterDir ?? '', 'kubeconfig') }, pathPrepend: [binDir], settings: { 'kubeAtlas.tree.pageSize': 500 } });
+  session = await openWorkbench({ pathPrepend: [binDir], settings: { 'kubeAtlas.kubeconfigFiles': [join(clusterDir ?? '', 'kubeconfig')], 'kubeAtlas.tree.pageSize': 500 } });
   wb = session.wb;
   await wb.openView('Kube Atlas');
   await wb.expand(VIEW, 'kube-atlas-local', 1);
@@ -244,15 +244,17 @@ test('Run kubectl Plugin… on a pod: kubectl-hello from PATH runs with the pod,
   await showTerminal('kubectl hello shell-pod (kube-atlas-local)');
   const text = await wb.waitForTerminalText(/kubectl hello exited with code 7\./, 30_000);
   assert.match(text, new RegExp(`hello-plugin args: shell-pod --context kube-atlas-local --namespace ${ns}`));
-  assert.match(text, new RegExp(`hello-plugin kubeconfig: ${join(clusterDir ?? '', 'kubeconfig').replace(/[.]/g, '\\.')}`));
+  // KUBECONFIG is the list the tree reads (one entry a line, so the terminal does not wrap them):
+  // ~/.kube/config (kubectl's default, absent here), then the file of kubeAtlas.kubeconfigFiles.
+  assert.match(text, new RegExp(`^hello-plugin kubeconfig: ${join(clusterDir ?? '', 'kubeconfig').replace(/[.]/g, '\\.')}\\s*$`, 'm'));
   await wb.screenshot('plugin-01-hello');
   await wb.terminalType('x');
 });
 
 test('kubectl mode: VS Code\'s own node-pty loads in the extension host and runs kubectl exec -it; output and exit code', async () => {
-  // A workbench of its own with the setting from the start (a settings file written under a
-  // running code-server was not picked up in time here).
-  const own = await openWorkbench({ env: { KUBECONFIG: join(clusterDir ?? '', 'kubeconfig') }, pathPrepend: [binDir], settings: { 'kubeAtlas.tree.pageSize': 500, 'kubeAtlas.exec.mode': 'kubectl' } });
+  // A second window (its own folder and extension host, on the same server) with the setting from
+  // the start: a user settings file rewritten under a running code-server was not picked up in time.
+  const own = await openWorkbench({ pathPrepend: [binDir], settings: { 'kubeAtlas.kubeconfigFiles': [join(clusterDir ?? '', 'kubeconfig')], 'kubeAtlas.tree.pageSize': 500, 'kubeAtlas.exec.mode': 'kubectl' } });
   const main = wb;
   wb = own.wb;
   try {

@@ -44,7 +44,7 @@ before(async () => {
   await kubectl(['-n', ns, 'create', 'deployment', 'web', '--image=registry.invalid/web:1', '--replicas=2', '--port=8080']);
   await kubectl(['-n', ns, 'expose', 'deployment', 'web', '--port=80', '--target-port=8080']);
   await kubectl(['-n', ns, 'annotate', 'service', 'web', `kubernetes.io/description=${PAYLOAD}`]);
-  session = await openWorkbench({ env: { KUBECONFIG: join(clusterDir ?? '', 'kubeconfig') }, settings: { 'kubeAtlas.tree.pageSize': 500 } });
+  session = await openWorkbench({ settings: { 'kubeAtlas.kubeconfigFiles': [join(clusterDir ?? '', 'kubeconfig')], 'kubeAtlas.tree.pageSize': 500 } });
   wb = session.wb;
 });
 

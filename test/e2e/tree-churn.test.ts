@@ -29,7 +29,7 @@ before(async () => {
     metadata: { name: 'churn-0', namespace: ns },
     spec: { containers: [{ name: 'app', image: 'registry.invalid/kube-atlas/churn:1' }], terminationGracePeriodSeconds: 0 },
   });
-  s = await openWorkbench({ env: { KUBECONFIG: cluster.kubeconfig } });
+  s = await openWorkbench({ settings: { 'kubeAtlas.kubeconfigFiles': [cluster.kubeconfig] } });
 });
 
 after(async () => {

@@ -12,26 +12,22 @@ import { after, before } from 'node:test';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { dump, load } from 'js-yaml';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, newPage } from './harness/browser';
-import { type CodeServerHandle, startCodeServer } from './harness/codeServer';
-import { repoRoot, manifest } from './harness/paths';
+import { openWorkbench, type WorkbenchSession } from './harness/session';
 import { waitFor } from './harness/wait';
-import { Workbench } from './harness/workbench';
-import { test, watchSession } from './harness/test';
+import type { Workbench } from './harness/workbench';
+import { test } from './harness/test';
 
 const run = promisify(execFile);
 const clusterDir = process.env.KUBE_ATLAS_CLUSTER_DIR;
 const VIEW = 'Clusters';
-let cs: CodeServerHandle;
-let browser: Browser;
+let session: WorkbenchSession;
 let wb: Workbench;
 const ns = `e2e-${Date.now().toString(36)}`;
 // The extension reads a copy of the cluster's kubeconfig, so a test can rewrite it as tools do.
 const kubeconfigDir = mkdtempSync(join(tmpdir(), 'kube-atlas-e2e-kubeconfig-'));
 const kubeconfigCopy = join(kubeconfigDir, 'config');
-// The folder code-server opens, with the manifests the apply tests right-click (written before it
-// starts, as a user's files are there when they open the folder).
+// The folder the window opens, with the manifests the apply tests right-click (written before it
+// opens, as a user's files are there when they open the folder).
 const workspaceDir = mkdtempSync(join(tmpdir(), 'kube-atlas-e2e-workspace-'));
 const manifestsDir = join(workspaceDir, 'manifests');
 
@@ -43,7 +39,6 @@ function kubectl(args: string[]) {
 before(async () => {
   await kubectl(['create', 'namespace', ns]);
   await kubectl(['-n', ns, 'create', 'deployment', 'web', '--image=registry.invalid/web:1', '--replicas=2']);
-  const vsix = join(repoRoot, `kube-atlas-${manifest().version}.vsix`);
   writeFileSync(kubeconfigCopy, readFileSync(join(clusterDir ?? '', 'kubeconfig')));
   mkdirSync(manifestsDir, { recursive: true });
   writeFileSync(
@@ -52,18 +47,12 @@ before(async () => {
   );
   // Line 8 is indented deeper than its sibling on line 7: js-yaml's "bad indentation of a mapping entry" at line 8.
   writeFileSync(join(manifestsDir, 'broken.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: never-applied\n  namespace: ${ns}\ndata:\n a: "1"\n  b: "2"\n`);
-  cs = await startCodeServer({ folder: workspaceDir, vsix, env: { KUBECONFIG: kubeconfigCopy }, settings: { 'kubeAtlas.tree.pageSize': 500 } });
-  browser = await launchBrowser();
-  const { page } = await newPage(browser);
-  await page.goto(cs.workbenchUrl());
-  wb = new Workbench(page);
-  watchSession({ wb, server: cs });
-  await wb.waitReady();
+  session = await openWorkbench({ folder: workspaceDir, settings: { 'kubeAtlas.kubeconfigFiles': [kubeconfigCopy], 'kubeAtlas.tree.pageSize': 500 } });
+  wb = session.wb;
 });
 
 after(async () => {
-  await browser?.close();
-  await cs?.stop();
+  await session?.close();
   await kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
   rmSync(kubeconfigDir, { recursive: true, force: true });
   rmSync(workspaceDir, { recursive: true, force: true });
@@ -71,7 +60,7 @@ after(async () => {
 
 /** The extension's own log (the Output channel's file). */
 function extensionLog(): string {
-  return cs.serverLogs('Kube Atlas.log').map((l) => l.text).join('\n');
+  return session.server.serverLogs('Kube Atlas.log').map((l) => l.text).join('\n');
 }
 
 test('activates, shows its view container, and logs no error', async () => {
@@ -152,7 +141,7 @@ test('after its kubeconfig entry is rewritten, and after Reconnect Context, the 
 /** Opens the Explorer with the manifests folder expanded; returns the folder pane's title ("Explorer Section: <folder>"). */
 async function showManifests(): Promise<string> {
   await wb.openView('Explorer');
-  const folderView = `Explorer Section: ${basename(cs.folder)}`;
+  const folderView = `Explorer Section: ${basename(session.server.folder)}`;
   // A click on a folder row opens it (its twistie is not always rendered as a separate target).
   if (!(await wb.treeItems(folderView)).some((r) => r.label === 'shop.yaml')) await wb.clickItem(folderView, 'manifests');
   await wb.waitForItem(folderView, 'shop.yaml');

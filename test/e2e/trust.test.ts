@@ -3,6 +3,11 @@
 // file when it runs. In Restricted Mode the plugin never runs, the tree shows the user's own context
 // (KUBECONFIG) and a row saying why the workspace's file was skipped; once the user trusts the
 // folder in the workbench, the workspace's context appears, its plugin runs and it connects.
+// A code-server of its own, not the tier's shared one: Workspace Trust is off on the shared server
+// (--disable-workspace-trust, and `security.workspace.trust.enabled` is an application setting, so
+// a folder's settings cannot turn it on, and no setting lists trusted folders: trust is granted in
+// the workbench and kept in the browser's storage); and the user's own kubeconfig here must have
+// no current-context, through KUBECONFIG, which the shared server's windows all share.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

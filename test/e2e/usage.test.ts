@@ -48,7 +48,7 @@ before(async () => {
     spec: { containers: [{ name: 'big', image: 'registry.invalid/big:1' }] },
   });
   server = await startMetricsServer(cluster, { resolutionSeconds: 10 });
-  session = await openWorkbench({ env: { KUBECONFIG: join(clusterDir, 'kubeconfig') }, settings: { 'kubeAtlas.tree.pageSize': 500, 'kubeAtlas.metrics.intervalSeconds': INTERVAL_S } });
+  session = await openWorkbench({ settings: { 'kubeAtlas.kubeconfigFiles': [join(clusterDir, 'kubeconfig')], 'kubeAtlas.tree.pageSize': 500, 'kubeAtlas.metrics.intervalSeconds': INTERVAL_S } });
   wb = session.wb;
 });
 

@@ -1,5 +1,5 @@
-// A real VS Code (code-server, which bundles VS Code's server and web workbench) started for one test
-// file: throwaway user-data, extensions, XDG and temp folders; loopback only; stopped with SIGTERM and,
+// A real VS Code (code-server, which bundles VS Code's server and web workbench) started for the
+// whole e2e tier (sharedServer.harness.ts) or for one test file: throwaway user-data, extensions, XDG and temp folders; loopback only; stopped with SIGTERM and,
 // if anything of it lingers, its whole process group is killed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -101,11 +101,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The caller's environment without what would make code-server talk to another VS Code or test runner. */
+/**
+ * The caller's environment without what would make code-server talk to another VS Code or test
+ * runner, and without the caller's KUBECONFIG (a test names its kubeconfig itself).
+ */
 function cleanEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(base)) {
-    if (/^(VSCODE_|ELECTRON_|NODE_TEST_CONTEXT$|NODE_OPTIONS$|NODE_CHANNEL_FD$)/.test(k)) continue;
+    if (/^(VSCODE_|ELECTRON_|NODE_TEST_CONTEXT$|NODE_OPTIONS$|NODE_CHANNEL_FD$|KUBECONFIG$)/.test(k)) continue;
     env[k] = v;
   }
   return env;
@@ -302,6 +305,8 @@ export async function startCodeServer(options: StartCodeServerOptions = {}): Pro
     throw err;
   }
   const startupMs = Date.now() - started;
+  // One line per start: the tier's log then says how many servers it started.
+  console.log(`# code-server started: pid ${pid}, port ${port}, /healthz after ${startupMs} ms`);
 
   const remoteUri = (absPath: string) => `vscode-remote://127.0.0.1:${port}${absPath}`;
   return {
