@@ -194,12 +194,26 @@ export class Workbench {
 
   /** Opens the row's context menu and clicks the entry titled `action`. */
   async contextMenu(viewTitle: string, label: string, action: string, level?: number): Promise<void> {
-    await (await this.row(viewTitle, label, level)).click({ button: 'right' });
-    const item = this.page.locator('.context-view .monaco-menu .action-item', {
-      has: this.page.locator(`.action-label[aria-label=${cssString(action)}]`),
-    });
-    await item.first().waitFor({ timeout: this.defaultTimeoutMs });
-    await item.first().click();
+    const menu = this.page.locator('.context-view .monaco-menu').first();
+    await waitFor(
+      async () => {
+        if (await menu.isVisible()) {
+          await this.page.keyboard.press('Escape');
+          await menu.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+        }
+        await (await this.row(viewTitle, label, level)).click({ button: 'right' });
+        await menu.waitFor({ state: 'visible', timeout: 5_000 });
+        const item = menu.locator('.action-item', { has: this.page.locator(`.action-label[aria-label=${cssString(action)}]`) }).first();
+        await item.waitFor({ timeout: 5_000 });
+        await item.click();
+        // Under load a click can land while the menu is still settling: it is ignored and the menu
+        // stays open (seen in CI: the action never ran). The menu closes before its action runs, so
+        // an open menu means nothing ran and trying again is safe.
+        await menu.waitFor({ state: 'hidden', timeout: 3_000 });
+        return true;
+      },
+      { timeoutMs: this.defaultTimeoutMs, what: `"${action}" in the context menu of ${label}` },
+    );
   }
 
   /**
