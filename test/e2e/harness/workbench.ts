@@ -518,8 +518,11 @@ export class Workbench {
       async () => {
         const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
         const labels = await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('aria-label') ?? ''));
-        const i = labels.findIndex((l) => (typeof label === 'string' ? l === label || l.startsWith(`${label}, `) : label.test(l)));
-        return i >= 0 ? rows.nth(i) : undefined;
+        const found = labels.find((l) => (typeof label === 'string' ? l === label || l.startsWith(`${label}, `) : label.test(l)));
+        // The row by its label, not its index: a list that re-renders between this read and the
+        // click (the palette adding "similar commands", a pick filling in as it loads) moves rows,
+        // and nth(i) then clicks a neighbour (seen in CI: a namespace pick took the "as typed" row).
+        return found === undefined ? undefined : rows.and(this.page.locator(`[aria-label=${cssString(found)}]`)).first();
       },
       { timeoutMs, what: `quick pick item ${String(label)}` },
     );
