@@ -12,10 +12,16 @@ export async function menuAction(wb: Workbench, label: string, level: number, ac
   await waitFor(
     async () => {
       const r = page.locator('.part.sidebar .monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).and(page.locator(`[aria-level="${level}"]`)).first();
-      await r.click({ button: 'right' });
+      const menu = page.locator('.context-view .monaco-menu').first();
+      // A click on an entry that landed while the menu was settling is ignored and leaves the menu
+      // open (seen in CI); it covers the row, so close it before the next right-click.
+      if (await menu.isVisible()) {
+        await page.keyboard.press('Escape');
+        await menu.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+      }
+      await r.click({ button: 'right', timeout: 5_000 });
       // Wait for the menu itself before looking in it: an Escape sent before it opens would leave it
       // open over the page for the next step.
-      const menu = page.locator('.context-view .monaco-menu').first();
       await menu.waitFor({ state: 'visible', timeout: 5_000 });
       const item = menu.locator('.action-item', { has: page.locator(`.action-label[aria-label="${action}"]`) }).first();
       if (await item.isVisible()) {
