@@ -61,6 +61,10 @@ test('the palette offers namespaces the tree has not listed yet, and opens the g
   await wb.waitForItem(VIEW, 'kube-atlas-local', { level: 1 });
   assert.deepEqual((await wb.treeItems(VIEW)).filter((i) => i.level > 1), [], 'the tree lists no namespace yet');
   await wb.runCommand('Kube Atlas: Show Topology');
+  // Pick once the list has loaded (the placeholder changes then): items replaced while a click is
+  // on its way make the extension host resolve the click against the new list (seen in CI).
+  const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+  await waitFor(async () => (await input.getAttribute('placeholder')) === 'Which namespace? (or type one)', { what: 'the namespaces listed', timeoutMs: 30_000 });
   await wb.pickQuickItem(new RegExp(`^${ns}$`), { type: ns.slice(0, -2), timeoutMs: 30_000 });
   const fromPalette = await wb.webviewFrame(`Topology: ${ns}`);
   await waitFor(async () => (await fromPalette.locator('g.node.kind-Service').count()) === 1, { what: 'the Service drawn', timeoutMs: 60_000 });
