@@ -11,15 +11,12 @@ import { makeResourceType } from '../../src/kube/kinds/discovery';
 import { KubeApiError, type KubeRequest, type KubeTransport } from '../../src/kube/transport/types';
 import { objectContextValue } from '../../src/kube/tree/nodeFactory';
 import { Emitter } from '../../src/kube/util/emitter';
+import { requestTransport } from './fakes/requestTransport';
 
 /** A transport that answers reviews from a rule set and counts what it was asked. */
 function fakeTransport(allowed: (attrs: Record<string, string>) => boolean | Error, user = 'restricted'): KubeTransport & { asked: Record<string, string>[]; inFlight: number; maxInFlight: number } {
-  const t = {
-    server: 'https://fake',
-    asked: [] as Record<string, string>[],
-    inFlight: 0,
-    maxInFlight: 0,
-    async request<T>(req: KubeRequest): Promise<T> {
+  const t = Object.assign(
+    requestTransport(async <T>(req: KubeRequest): Promise<T> => {
       if (req.path.endsWith('/selfsubjectreviews')) return { status: { userInfo: { username: user, groups: ['team-a-devs', 'system:authenticated'] } } } as T;
       const attrs = (req.body as { spec: { resourceAttributes: Record<string, string> } }).spec.resourceAttributes;
       t.asked.push(attrs);
@@ -30,15 +27,9 @@ function fakeTransport(allowed: (attrs: Record<string, string>) => boolean | Err
       const a = allowed(attrs);
       if (a instanceof Error) throw a;
       return { status: { allowed: a } } as T;
-    },
-    async exchange<T>(req: KubeRequest) {
-      return { status: 201, body: await t.request<T>(req), warnings: [] };
-    },
-    async streamLines(): Promise<AsyncIterable<string>> {
-      throw new Error('no streams');
-    },
-    async close() {},
-  };
+    }),
+    { asked: [] as Record<string, string>[], inFlight: 0, maxInFlight: 0 },
+  );
   return t;
 }
 

@@ -6,28 +6,21 @@ import { test } from 'node:test';
 import { accessForClusters } from '../../src/kube/access/accessReviewer';
 import type { KubeRequest, KubeTransport } from '../../src/kube/transport/types';
 import { Emitter } from '../../src/kube/util/emitter';
+import { requestTransport } from './fakes/requestTransport';
 
 /** Answers rules reviews with the verbs `verbs.v` grants on pods; counts them; a review can be held back. */
 function fakeTransport(verbs: { v: string[] }): KubeTransport & { asked: string[]; hold?: Promise<void> } {
-  const t: KubeTransport & { asked: string[]; hold?: Promise<void> } = {
-    server: 'https://fake',
-    asked: [],
-    async request<T>(req: KubeRequest): Promise<T> {
+  const t: KubeTransport & { asked: string[]; hold?: Promise<void> } = Object.assign(
+    requestTransport(async <T>(req: KubeRequest): Promise<T> => {
       assert.ok(req.path.endsWith('/selfsubjectrulesreviews'), req.path);
       const ns = (req.body as { spec: { namespace: string } }).spec.namespace;
       t.asked.push(ns);
       const granted = [...verbs.v];
       await t.hold;
       return { status: { resourceRules: [{ verbs: granted, apiGroups: [''], resources: ['pods'] }] } } as T;
-    },
-    async exchange<T>(req: KubeRequest) {
-      return { status: 201, body: await t.request<T>(req), warnings: [] };
-    },
-    async streamLines(): Promise<AsyncIterable<string>> {
-      throw new Error('no streams');
-    },
-    async close() {},
-  };
+    }),
+    { asked: [] as string[] },
+  );
   return t;
 }
 
